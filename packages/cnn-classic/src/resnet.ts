@@ -1,0 +1,179 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { activation, apply, convNormAct, defineModel, MaxPool2d, type ModelEntry, type PaperRef } from '@zoo/core-blocks';
+import { PACKAGE } from './package-name.js';
+
+/**
+ * ResNet, ResNeXt and Wide ResNet as torchvision builds them (`torchvision/models/resnet.py`,
+ * v1.5: the stride of a bottleneck sits on its 3x3 conv). Layer names are torchvision's module
+ * paths, so a torchvision state dict maps onto these models by name.
+ */
+export interface ResNetSpec {
+  block: 'basic' | 'bottleneck';
+  /** Blocks in layer1..layer4. */
+  depths: readonly [number, number, number, number];
+  /** Groups of the 3x3 convolution (ResNeXt cardinality). */
+  groups?: number;
+  /** Channels per group of the 3x3 convolution at the first stage (ResNeXt's `d`; 64 = plain). */
+  widthPerGroup?: number;
+  family: 'ResNet' | 'ResNeXt' | 'Wide ResNet';
+}
+
+const PAPERS: Record<ResNetSpec['family'], PaperRef> = {
+  ResNet: {
+    title: 'Deep Residual Learning for Image Recognition',
+    authors: 'Kaiming He, Xiangyu Zhang, Shaoqing Ren, Jian Sun',
+    year: 2015,
+    url: 'https://arxiv.org/abs/1512.03385',
+  },
+  ResNeXt: {
+    title: 'Aggregated Residual Transformations for Deep Neural Networks',
+    authors: 'Saining Xie, Ross Girshick, Piotr Dollár, Zhuowen Tu, Kaiming He',
+    year: 2016,
+    url: 'https://arxiv.org/abs/1611.05431',
+  },
+  'Wide ResNet': {
+    title: 'Wide Residual Networks',
+    authors: 'Sergey Zagoruyko, Nikos Komodakis',
+    year: 2016,
+    url: 'https://arxiv.org/abs/1605.07146',
+  },
+};
+
+/** The variants: a row each, as in the papers' tables. */
+export const RESNET_SPECS = {
+  resnet18: { family: 'ResNet', block: 'basic', depths: [2, 2, 2, 2] },
+  resnet34: { family: 'ResNet', block: 'basic', depths: [3, 4, 6, 3] },
+  resnet50: { family: 'ResNet', block: 'bottleneck', depths: [3, 4, 6, 3] },
+  resnet101: { family: 'ResNet', block: 'bottleneck', depths: [3, 4, 23, 3] },
+  resnet152: { family: 'ResNet', block: 'bottleneck', depths: [3, 8, 36, 3] },
+  resnext50_32x4d: { family: 'ResNeXt', block: 'bottleneck', depths: [3, 4, 6, 3], groups: 32, widthPerGroup: 4 },
+  resnext101_32x8d: { family: 'ResNeXt', block: 'bottleneck', depths: [3, 4, 23, 3], groups: 32, widthPerGroup: 8 },
+  resnext101_64x4d: { family: 'ResNeXt', block: 'bottleneck', depths: [3, 4, 23, 3], groups: 64, widthPerGroup: 4 },
+  wide_resnet50_2: { family: 'Wide ResNet', block: 'bottleneck', depths: [3, 4, 6, 3], widthPerGroup: 128 },
+  wide_resnet101_2: { family: 'Wide ResNet', block: 'bottleneck', depths: [3, 4, 23, 3], widthPerGroup: 128 },
+} as const satisfies Record<string, ResNetSpec>;
+
+export type ResNetName = keyof typeof RESNET_SPECS;
+
+const STAGE_PLANES = [64, 128, 256, 512] as const;
+const EXPANSION = { basic: 1, bottleneck: 4 } as const;
+
+/** Stem, four stages of residual blocks; the classifier is the default `avgpool` + `fc`. */
+function features(spec: ResNetSpec, input: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  let x = convNormAct(input, {
+    conv: 'conv1',
+    norm: 'bn1',
+    act: { kind: 'relu', name: 'relu' },
+    filters: 64,
+    kernelSize: 7,
+    strides: 2,
+    padding: 3,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  x = apply(new MaxPool2d({ name: 'maxpool', poolSize: 3, strides: 2, padding: 1 }), x);
+  let inChannels = 64;
+  spec.depths.forEach((depth, stage) => {
+    for (let i = 0; i < depth; i++) {
+      const stride = stage > 0 && i === 0 ? 2 : 1;
+      const name = `layer${stage + 1}.${i}`;
+      x = (spec.block === 'basic' ? basicBlock : bottleneck)(x, spec, name, inChannels, STAGE_PLANES[stage], stride);
+      inChannels = STAGE_PLANES[stage] * EXPANSION[spec.block];
+    }
+  });
+  return x;
+}
+
+type Block = (
+  x: tfl.SymbolicTensor,
+  spec: ResNetSpec,
+  name: string,
+  inChannels: number,
+  planes: number,
+  stride: number,
+) => tfl.SymbolicTensor;
+
+const basicBlock: Block = (x, _spec, name, inChannels, planes, stride) => {
+  let y = convNormAct(x, {
+    conv: `${name}.conv1`,
+    norm: `${name}.bn1`,
+    act: { kind: 'relu', name: `${name}.relu1` },
+    filters: planes,
+    kernelSize: 3,
+    strides: stride,
+    padding: 1,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  y = convNormAct(y, {
+    conv: `${name}.conv2`,
+    norm: `${name}.bn2`,
+    filters: planes,
+    kernelSize: 3,
+    padding: 1,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  return residual(x, y, name, inChannels, planes, stride);
+};
+
+const bottleneck: Block = (x, spec, name, inChannels, planes, stride) => {
+  const groups = spec.groups ?? 1;
+  const width = Math.floor(planes * ((spec.widthPerGroup ?? 64) / 64)) * groups;
+  let y = convNormAct(x, {
+    conv: `${name}.conv1`,
+    norm: `${name}.bn1`,
+    act: { kind: 'relu', name: `${name}.relu1` },
+    filters: width,
+    kernelSize: 1,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  y = convNormAct(y, {
+    conv: `${name}.conv2`,
+    norm: `${name}.bn2`,
+    act: { kind: 'relu', name: `${name}.relu2` },
+    filters: width,
+    kernelSize: 3,
+    strides: stride,
+    padding: 1,
+    groups,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  y = convNormAct(y, { conv: `${name}.conv3`, norm: `${name}.bn3`, filters: planes * 4, kernelSize: 1, kernelInit: 'kaimingNormalFanOut' });
+  return residual(x, y, name, inChannels, planes * 4, stride);
+};
+
+/** Adds the shortcut (a strided 1x1 projection, `downsample`, when the shape changes), then ReLU. */
+function residual(x: tfl.SymbolicTensor, y: tfl.SymbolicTensor, name: string, inChannels: number, outChannels: number, stride: number) {
+  const shortcut =
+    stride !== 1 || inChannels !== outChannels
+      ? convNormAct(x, {
+          conv: `${name}.downsample.0`,
+          norm: `${name}.downsample.1`,
+          filters: outChannels,
+          kernelSize: 1,
+          strides: stride,
+          kernelInit: 'kaimingNormalFanOut',
+        })
+      : x;
+  return apply(activation('relu', `${name}.relu`), apply(tfl.layers.add({ name: `${name}.add` }), [y, shortcut]));
+}
+
+function entry(name: ResNetName): ModelEntry {
+  const spec: ResNetSpec = RESNET_SPECS[name];
+  return defineModel({
+    name,
+    family: spec.family,
+    package: PACKAGE,
+    paper: PAPERS[spec.family],
+    architecture: { features: (input) => features(spec, input) },
+  });
+}
+
+export const resnet18 = entry('resnet18');
+export const resnet34 = entry('resnet34');
+export const resnet50 = entry('resnet50');
+export const resnet101 = entry('resnet101');
+export const resnet152 = entry('resnet152');
+export const resnext50_32x4d = entry('resnext50_32x4d');
+export const resnext101_32x8d = entry('resnext101_32x8d');
+export const resnext101_64x4d = entry('resnext101_64x4d');
+export const wide_resnet50_2 = entry('wide_resnet50_2');
+export const wide_resnet101_2 = entry('wide_resnet101_2');

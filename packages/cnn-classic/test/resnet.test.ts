@@ -1,0 +1,109 @@
+import { describe, expect, it } from '@jest/globals';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { profileModel } from '@zoo/profiler';
+import { getReference, referenceModels } from '@zoo/reference';
+import { catalog, RESNET_SPECS, resnet18, resnet50, resnext50_32x4d } from '../src/index.js';
+
+const resnets = catalog.filter((e) => e.name in RESNET_SPECS);
+
+describe('ResNet family against the reference figures', () => {
+  it('covers every ResNet, ResNeXt and Wide ResNet of the reference data', () => {
+    const names = resnets.map((e) => e.name).sort();
+    const referenceNames = Object.entries(referenceModels)
+      .filter(([, m]) => m.required && ['ResNet', 'ResNeXt', 'Wide ResNet'].includes(m.family ?? ''))
+      .map(([n]) => n);
+    expect(names).toEqual(referenceNames.sort());
+  });
+
+  it.each(resnets.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (name, entry) => {
+    const ref = getReference(name);
+    if (!ref) throw new Error(`no reference figures for ${name}`);
+    const model = withZeroInit(() => entry.create());
+    const p = profileModel(model);
+    model.dispose();
+    expect(entry.family).toBe(ref.family);
+    expect(p.uncounted).toEqual([]);
+    expect(p.params.trainable).toBe(ref.params);
+    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
+    expect(p.macs.total).toBe(ref.macs.total);
+    expect(p.outputShape).toEqual(ref.outputShape);
+  });
+});
+
+describe('ResNet layout', () => {
+  it("names layers after torchvision's module paths", () => {
+    const m = withZeroInit(() => resnet50.create());
+    const names = new Set(m.layers.map((l) => l.name));
+    for (const n of [
+      'conv1',
+      'bn1',
+      'layer1.0.conv1',
+      'layer1.0.downsample.0',
+      'layer1.0.downsample.1',
+      'layer4.2.conv3',
+      'layer4.2.bn3',
+      'fc',
+    ]) {
+      expect(names.has(n)).toBe(true);
+    }
+    expect(names.has('layer1.1.downsample.0')).toBe(false);
+    m.dispose();
+  });
+
+  it('puts the groups on the 3x3 convolution of ResNeXt', () => {
+    const m = withZeroInit(() => resnext50_32x4d.create());
+    expect(m.getLayer('layer1.0.conv2').getWeights()[0].shape).toEqual([3, 3, 4, 128]);
+    m.dispose();
+  });
+
+  it.each([
+    ['avg', [null, 2048]],
+    ['max', [null, 2048]],
+    [null, [null, 7, 7, 2048]],
+  ] as const)('includeTop false with pooling %p gives %p', (pooling, shape) => {
+    const m = withZeroInit(() => resnet50.create({ includeTop: false, pooling }));
+    expect(m.outputs[0].shape).toEqual(shape);
+    m.dispose();
+  });
+
+  it('runs a forward pass at an odd size with a new number of classes', async () => {
+    await tf.setBackend('wasm');
+    const m = resnet18.create({ inputShape: [67, 53, 3], numClasses: 7, classifierActivation: 'softmax' });
+    const y = m.predict(tf.randomNormal([2, 67, 53, 3], 0, 1, 'float32', 1)) as tf.Tensor;
+    expect(y.shape).toEqual([2, 7]);
+    const sums = tf.sum(y, 1).arraySync() as number[];
+    for (const s of sums) expect(s).toBeCloseTo(1, 5);
+    m.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  it('rejects bad options with typed errors', () => {
+    expect(() => resnet18.create({ numClasses: -3 })).toThrow(ZooOptionError);
+    expect(() => resnet18.create({ inputShape: [3, 224, 224] })).toThrow(/channels-first/);
+    expect(() => resnet18.create({ includeTop: true, pooling: 'avg' })).toThrow(ZooOptionError);
+    expect(() => resnet18.create({ widthMultiplier: 2 } as never)).toThrow(/no such option for resnet18/);
+  });
+
+  it('accepts the smallest input its downsampling allows, and says so for one too small', () => {
+    // Every ResNet stage keeps at least one pixel, so 1x1 still runs (as in PyTorch).
+    expect(withZeroInit(() => resnet18.create({ inputShape: [1, 1, 3] })).outputs[0].shape).toEqual([null, 1000]);
+  });
+
+  it('trains: one fit step gives a finite loss and changes the weights', async () => {
+    // tfjs's cpu backend is the one with gradient kernels, and it is slow: keep the step small.
+    const m = resnet18.create({ inputShape: [16, 16, 3], numClasses: 2 });
+    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const before = (m.getLayer('layer1.0.conv1').getWeights()[0].dataSync() as Float32Array).slice();
+    const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2);
+    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
+    const loss = h.history.loss[0] as number;
+    expect(Number.isFinite(loss)).toBe(true);
+    const after = m.getLayer('layer1.0.conv1').getWeights()[0].dataSync() as Float32Array;
+    expect(after.some((v, i) => v !== before[i])).toBe(true);
+    m.dispose();
+  });
+});

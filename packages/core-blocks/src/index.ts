@@ -1,0 +1,34 @@
+import './layers/register.js';
+
+export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
+export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
+export { type ActivationName, activation } from './layers/activation.js';
+export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
+export { type Pair, pair, windowOutput } from './layers/geometry.js';
+export { INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';
+export { type CountsMacs, countsMacs, elementsPerSample, type MacCount, ZERO_MACS } from './layers/macs.js';
+export { batchNorm2d, type NormArgs } from './layers/norm.js';
+export { AvgPool2d, type AvgPool2dArgs, MaxPool2d, type Pool2dArgs } from './layers/pool2d.js';
+export { CUSTOM_LAYERS } from './layers/register.js';
+export {
+  type Architecture,
+  apply,
+  defineModel,
+  dense,
+  globalPool,
+  linearClassifier,
+  type ModelDefinition,
+  type ModelEntry,
+  type PaperRef,
+} from './model.js';
+export {
+  type ClassifierActivation,
+  type CreateOptions,
+  type ExtraOption,
+  type ExtraOptions,
+  isPositiveInt,
+  type OptionDefaults,
+  type Pooling,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';

@@ -1,0 +1,127 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ZooShapeError } from './errors.js';
+import { initializer } from './layers/init.js';
+import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from './options.js';
+
+export interface PaperRef {
+  title: string;
+  authors: string;
+  year: number;
+  url: string;
+}
+
+/** What a family builds: the feature extractor, and the classifier when it is not the default. */
+export interface Architecture<O extends ResolvedOptions = ResolvedOptions> {
+  /** Input to last feature map (NHWC), with layers named after the reference's module paths. */
+  features(input: tfl.SymbolicTensor, options: O): tfl.SymbolicTensor;
+  /** Feature map to logits. Defaults to global average pooling, dropout and a dense `fc`. */
+  classifier?(features: tfl.SymbolicTensor, options: O): tfl.SymbolicTensor;
+}
+
+/** One model of the zoo, as every family's catalog lists it. */
+export interface ModelEntry<O extends CreateOptions = CreateOptions> {
+  readonly name: string;
+  /** Family as the reference data and the survey notes name it (`ResNet`, `ResNeXt`, ...). */
+  readonly family: string;
+  /** npm package that exports it (`@zoo/cnn-classic`). */
+  readonly package: string;
+  readonly paper: PaperRef;
+  /** Side of the square input the reference was measured at. */
+  readonly defaultInputSize: number;
+  /** Family-specific creation options with their defaults and documentation. */
+  readonly extraOptions: ExtraOptions;
+  /** Builds a fresh, randomly initialised `tf.LayersModel`. */
+  create(options?: O): tfl.LayersModel;
+}
+
+export interface ModelDefinition<O extends ResolvedOptions> {
+  name: string;
+  family: string;
+  package: string;
+  paper: PaperRef;
+  defaultInputSize?: number;
+  /** The reference's dropout before the classifier (timm's `drop_rate`), default 0. */
+  defaultDropRate?: number;
+  extraOptions?: ExtraOptions;
+  architecture: Architecture<O>;
+}
+
+/**
+ * Turns a family's architecture into a catalog entry with the common options: validated input,
+ * the classifier or the pooled features, softmax on request, and a clear error naming the
+ * model when the input is too small for its downsampling.
+ */
+export function defineModel<X extends CreateOptions = CreateOptions, O extends ResolvedOptions = ResolvedOptions>(
+  def: ModelDefinition<O>,
+): ModelEntry<X> {
+  const defaultInputSize = def.defaultInputSize ?? 224;
+  const extraOptions = def.extraOptions ?? {};
+  return {
+    name: def.name,
+    family: def.family,
+    package: def.package,
+    paper: def.paper,
+    defaultInputSize,
+    extraOptions,
+    create(options?: X): tfl.LayersModel {
+      const o = resolveOptions(def.name, options, { inputSize: defaultInputSize, dropRate: def.defaultDropRate ?? 0 }, extraOptions) as O;
+      try {
+        return buildModel(def.name, def.architecture, o);
+      } catch (err) {
+        if (err instanceof ZooShapeError) {
+          const [h, w] = o.inputShape;
+          throw new ZooShapeError(`${def.name} cannot take a ${h}x${w} input. ${err.message}`);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+function buildModel<O extends ResolvedOptions>(name: string, arch: Architecture<O>, o: O): tfl.LayersModel {
+  const input = tfl.input({ shape: o.inputShape, name: 'input' });
+  const features = arch.features(input, o);
+  let output: tfl.SymbolicTensor;
+  if (o.includeTop) {
+    output = arch.classifier ? arch.classifier(features, o) : linearClassifier(features, o);
+    if (o.classifierActivation === 'softmax') output = apply(tfl.layers.softmax({ name: 'softmax' }), output);
+  } else {
+    output = globalPool(features, o.pooling);
+  }
+  return tfl.model({ inputs: input, outputs: output, name });
+}
+
+/** `avgpool` then dropout then `fc`: torchvision's ResNet head, and timm's default. */
+export function linearClassifier(
+  features: tfl.SymbolicTensor,
+  o: ResolvedOptions,
+  names: { pool?: string; fc?: string; dropout?: string } = {},
+): tfl.SymbolicTensor {
+  let x = apply(tfl.layers.globalAveragePooling2d({ name: names.pool ?? 'avgpool' }), features);
+  if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: names.dropout ?? 'dropout' }), x);
+  return apply(dense(o.numClasses, names.fc ?? 'fc'), x);
+}
+
+/** Features without the top: the map itself, or its global average or maximum. */
+export function globalPool(features: tfl.SymbolicTensor, pooling: ResolvedOptions['pooling']): tfl.SymbolicTensor {
+  if (pooling === null || features.shape.length !== 4) return features;
+  return apply(
+    pooling === 'avg' ? tfl.layers.globalAveragePooling2d({ name: 'global_pool' }) : tfl.layers.globalMaxPooling2d({ name: 'global_pool' }),
+    features,
+  );
+}
+
+/** `nn.Linear` with PyTorch's default initialisation. */
+export function dense(units: number, name: string, useBias = true): tfl.layers.Layer {
+  return tfl.layers.dense({
+    units,
+    name,
+    useBias,
+    kernelInitializer: initializer('torchDefault'),
+  });
+}
+
+/** Applies a layer to one symbolic tensor, typed. */
+export function apply(layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]): tfl.SymbolicTensor {
+  return layer.apply(x) as tfl.SymbolicTensor;
+}

@@ -1,0 +1,97 @@
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ModelEntry } from '@zoo/core-blocks';
+
+/** A package that declares a zoo catalog in its package.json (`"zoo": { "catalog": "./catalog" }`). */
+export interface FamilyPackage {
+  name: string;
+  version: string;
+  dir: string;
+  catalog: readonly ModelEntry[];
+}
+
+interface PackageJson {
+  name?: string;
+  version?: string;
+  zoo?: { catalog?: string };
+  exports?: Record<string, unknown>;
+}
+
+/**
+ * Finds every installed family package: those in `node_modules` folders from `from` up to the
+ * file-system root, and, inside a pnpm workspace, the workspace's own packages. A family is
+ * found by its package.json alone, so a new family needs no change anywhere else.
+ */
+export async function discoverFamilies(
+  from = process.cwd(),
+  onSkip: (pkg: string, reason: string) => void = () => {},
+): Promise<FamilyPackage[]> {
+  const dirs = new Map<string, PackageJson>();
+  const consider = (dir: string) => {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) return;
+    try {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+      if (pkg.zoo?.catalog && pkg.name) dirs.set(realpathSync(dir), pkg);
+    } catch {
+      // An unreadable package.json is not a zoo family.
+    }
+  };
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    for (const pkgDir of packagesIn(join(dir, 'node_modules'))) consider(pkgDir);
+    for (const pkgDir of workspacePackages(dir)) consider(pkgDir);
+    if (dirname(dir) === dir) break;
+  }
+  const byName = new Map<string, FamilyPackage>();
+  for (const [dir, pkg] of dirs) {
+    if (byName.has(pkg.name!)) continue;
+    const target = exportTarget(pkg, pkg.zoo!.catalog!);
+    if (!existsSync(join(dir, target))) {
+      onSkip(pkg.name!, `its catalog ${target} is missing (not built yet? run \`pnpm build\`)`);
+      continue;
+    }
+    const mod = (await import(pathToFileURL(join(dir, target)).href)) as { catalog?: readonly ModelEntry[] };
+    if (!Array.isArray(mod.catalog)) throw new Error(`${pkg.name} declares a zoo catalog at ${target} but exports no \`catalog\` array.`);
+    byName.set(pkg.name!, { name: pkg.name!, version: pkg.version ?? '0.0.0', dir, catalog: mod.catalog });
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function packagesIn(nodeModules: string): string[] {
+  if (!existsSync(nodeModules)) return [];
+  return readdirSync(nodeModules).flatMap((name) => {
+    if (name.startsWith('.')) return [];
+    const p = join(nodeModules, name);
+    return name.startsWith('@') ? readdirSync(p).map((sub) => join(p, sub)) : [p];
+  });
+}
+
+/** Packages of a pnpm workspace rooted at `dir` (simple `folder/*` globs, as this repo uses). */
+function workspacePackages(dir: string): string[] {
+  const file = join(dir, 'pnpm-workspace.yaml');
+  if (!existsSync(file)) return [];
+  const globs = [...readFileSync(file, 'utf8').matchAll(/^\s*-\s*['"]?([^'"\s#]+)\/\*['"]?\s*$/gm)].map((m) => m[1]);
+  return globs.flatMap((g) => {
+    const parent = join(dir, g);
+    return existsSync(parent) ? readdirSync(parent).map((name) => join(parent, name)) : [];
+  });
+}
+
+/** Resolves a subpath (`./catalog`) through the package's `exports` map to a file. */
+function exportTarget(pkg: PackageJson, subpath: string): string {
+  let target: unknown = pkg.exports?.[subpath] ?? subpath;
+  while (target && typeof target === 'object') {
+    const t = target as Record<string, unknown>;
+    target = t.import ?? t.default ?? t.node;
+  }
+  if (typeof target !== 'string') throw new Error(`${pkg.name}: cannot resolve its zoo catalog ${subpath}.`);
+  return target;
+}
+
+/** All models of all discovered families, by name. */
+export function modelIndex(families: FamilyPackage[]): Map<string, ModelEntry> {
+  const index = new Map<string, ModelEntry>();
+  for (const f of families) for (const e of f.catalog) if (!index.has(e.name)) index.set(e.name, e);
+  return index;
+}

@@ -1,0 +1,1 @@
+export { discoverFamilies, type FamilyPackage, modelIndex } from './discover.js';
