@@ -2,7 +2,7 @@ import './layers/register.js';
 
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
-export { type ActivationName, activation } from './layers/activation.js';
+export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
 export { INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';

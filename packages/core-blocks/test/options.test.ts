@@ -15,7 +15,10 @@ const tiny = defineModel({
   },
   architecture: {
     features(input, o) {
-      const x = apply(new Conv2d({ name: 'conv1', filters: o.width as number, kernelSize: 3, strides: 2, padding: 1 }), input);
+      const x = apply(
+        new Conv2d({ name: 'conv1', filters: (o as { width?: number }).width ?? 4, kernelSize: 3, strides: 2, padding: 1 }),
+        input,
+      );
       return apply(new Conv2d({ name: 'conv2', filters: 8, kernelSize: 3, strides: 2 }), x);
     },
   },
