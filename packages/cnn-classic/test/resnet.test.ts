@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,6 +8,11 @@ import { getReference, referenceModels } from '@zoo/reference';
 import { catalog, RESNET_SPECS, resnet18, resnet50, resnext50_32x4d } from '../src/index.js';
 
 const resnets = catalog.filter((e) => e.name in RESNET_SPECS);
+
+// Importing the wasm backend makes it the default; it is chosen per test where it is wanted.
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 describe('ResNet family against the reference figures', () => {
   it('covers every ResNet, ResNeXt and Wide ResNet of the reference data', () => {
