@@ -156,6 +156,7 @@ function residual(x: tfl.SymbolicTensor, y: tfl.SymbolicTensor, name: string, in
   return apply(activation('relu', `${name}.relu`), apply(tfl.layers.add({ name: `${name}.add` }), [y, shortcut]));
 }
 
+// Entries are pure so that a bundler drops the ones an app does not import.
 function entry(name: ResNetName): ModelEntry {
   const spec: ResNetSpec = RESNET_SPECS[name];
   return defineModel({
@@ -167,13 +168,13 @@ function entry(name: ResNetName): ModelEntry {
   });
 }
 
-export const resnet18 = entry('resnet18');
-export const resnet34 = entry('resnet34');
-export const resnet50 = entry('resnet50');
-export const resnet101 = entry('resnet101');
-export const resnet152 = entry('resnet152');
-export const resnext50_32x4d = entry('resnext50_32x4d');
-export const resnext101_32x8d = entry('resnext101_32x8d');
-export const resnext101_64x4d = entry('resnext101_64x4d');
-export const wide_resnet50_2 = entry('wide_resnet50_2');
-export const wide_resnet101_2 = entry('wide_resnet101_2');
+export const resnet18 = /* @__PURE__ */ entry('resnet18');
+export const resnet34 = /* @__PURE__ */ entry('resnet34');
+export const resnet50 = /* @__PURE__ */ entry('resnet50');
+export const resnet101 = /* @__PURE__ */ entry('resnet101');
+export const resnet152 = /* @__PURE__ */ entry('resnet152');
+export const resnext50_32x4d = /* @__PURE__ */ entry('resnext50_32x4d');
+export const resnext101_32x8d = /* @__PURE__ */ entry('resnext101_32x8d');
+export const resnext101_64x4d = /* @__PURE__ */ entry('resnext101_64x4d');
+export const wide_resnet50_2 = /* @__PURE__ */ entry('wide_resnet50_2');
+export const wide_resnet101_2 = /* @__PURE__ */ entry('wide_resnet101_2');
