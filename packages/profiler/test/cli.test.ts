@@ -40,19 +40,48 @@ describe('zoo CLI', () => {
   it('prints a readable per-layer table', async () => {
     const { code, stdout } = await zoo('profile', 'tinynet');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/conv\s+Conv2d\s+\[null,8,8,4\]\s+112\s+6,912/);
+    expect(stdout).toMatch(/conv\s+Conv2d\s+\[null,8,8,4\]\s+112\s+6,912\s+1\.0 KiB/);
+    expect(stdout).toMatch(/weights\s+20\.0 KiB as float32, 10\.0 KiB as float16/);
+  });
+
+  it('writes CSV and Markdown for scripts and docs', async () => {
+    const csv = await zoo('profile', 'tinynet', '--csv');
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toBe('layer,class,output shape,params,MACs,activations');
+    expect(csv.stdout).toContain('conv,Conv2d,"[null,8,8,4]",112,6912,1.0 KiB');
+    const md = await zoo('list', '--markdown');
+    expect(md.stdout).toMatch(/^\| model \| family \| package \| paper \|\n\| --- \| --- \| --- \| --- \|/);
+    expect(md.stdout).toContain('| tinynet | TinyNet | @example/tiny-family | A tiny network (2026) |');
+    expect((await zoo('list', '--csv', '--json')).code).toBe(2);
+  });
+
+  it('collapses layers into blocks with --depth', async () => {
+    const { stdout } = await zoo('profile', 'tinynet', '--depth', '1', '--json');
+    expect(JSON.parse(stdout).layers.map((l: { name: string }) => l.name)).toEqual(['input', 'conv', 'avgpool', 'fc']);
+    expect((await zoo('profile', 'tinynet', '--depth', '0')).stderr).toMatch(/--depth takes a positive integer/);
+  });
+
+  it('benchmarks on the backend asked for and reports leaks', async () => {
+    const { code, stdout } = await zoo('bench', 'tinynet', '--backend', 'cpu', '--runs', '3', '--warmup', '1', '--json');
+    expect(code).toBe(0);
+    const [r] = JSON.parse(stdout);
+    expect(r).toMatchObject({ name: 'tinynet', backend: 'cpu', runs: 3, inputShape: [1, 16, 16, 3], leakedTensors: 0 });
+    expect(r.timesMs).toHaveLength(3);
+    expect((await zoo('bench', 'tinynet', '--backend', 'gpu')).stderr).toMatch(/^zoo: --backend takes cpu or wasm in Node, got `gpu`\.\n$/);
   });
 
   it('suggests close names for an unknown model and fails', async () => {
     const { code, stderr } = await zoo('profile', 'tinynte');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/Unknown model `tinynte`. Did you mean `tinynet`\?/);
+    // One line, no stack trace.
+    expect(stderr).toMatch(/^zoo: Unknown model `tinynte`. Did you mean `tinynet`\?.*\n$/);
   });
 
   it('compares models without reference figures and says so', async () => {
-    const { code, stdout } = await zoo('compare', '--family', 'TinyNet', '--json');
+    const { code, stdout, stderr } = await zoo('compare', '--family', 'TinyNet', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ name: 'tinynet', reference: null, matches: null })]);
+    expect(stderr).toMatch(/1 models in [\d.]+ s wall time, peak RSS [\d.]+ MiB/);
   });
 
   it('rejects unknown commands and families with usage errors', async () => {
