@@ -16,6 +16,7 @@ export { batchNorm2d, type NormArgs } from './layers/norm.js';
 export { AvgPool2d, type AvgPool2dArgs, MaxPool2d, type Pool2dArgs } from './layers/pool2d.js';
 export { CUSTOM_LAYERS } from './layers/register.js';
 export { StochasticDepth, type StochasticDepthArgs } from './layers/stochastic-depth.js';
+export { makeDivisible } from './make-divisible.js';
 export {
   type Architecture,
   apply,
