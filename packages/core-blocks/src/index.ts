@@ -47,3 +47,15 @@ export {
 } from './inference/data-config.js';
 export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
 export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
+export {
+  type ClassifyOptions,
+  checkModelInput,
+  classify,
+  classifyBatch,
+  endsInSoftmax,
+  type InferenceOptions,
+  modelInput,
+  type Prediction,
+} from './inference/classify.js';
+export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
+export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
