@@ -17,6 +17,7 @@ import {
 import { makeImage } from './helpers/images.js';
 import { tiny } from './helpers/tiny-model.js';
 
+const S = tiny.defaultInputSize;
 let logits: tfl.LayersModel;
 let probs: tfl.LayersModel;
 const pixels = (seed: number) => ({ data: makeImage(seed, 40, 50), width: 50, height: 40 });
@@ -71,10 +72,10 @@ describe('classify', () => {
     const x = preprocess(pixels(6), dataConfigOf(tiny));
     const fromModelInput = await classify(logits, x, { preprocess: false });
     expect(fromModelInput).toEqual(await classify(logits, pixels(6)));
-    const bytes = tf.tensor4d(makeImage(6, 32, 32), [1, 32, 32, 3], 'int32');
+    const bytes = tf.tensor4d(makeImage(6, S, S), [1, S, S, 3], 'int32');
     await expect(classify(logits, bytes, { preprocess: false })).rejects.toThrow(/0-255 pixels/);
     await expect(classify(logits, tf.cast(bytes, 'float32'), { preprocess: false })).rejects.toThrow(ZooValueError);
-    const nan = tf.fill([1, 32, 32, 3], Number.NaN);
+    const nan = tf.fill([1, S, S, 3], Number.NaN);
     await expect(classify(logits, nan, { preprocess: false })).rejects.toThrow(/NaN/);
     await expect(classify(logits, tf.transpose(x, [0, 3, 1, 2]), { preprocess: false })).rejects.toThrow(/tf\.transpose\(x, \[0, 2, 3, 1\]\)/);
     await expect(classify(logits, pixels(6), { preprocess: false })).rejects.toThrow(ZooOptionError);
@@ -82,7 +83,7 @@ describe('classify', () => {
   });
 
   it('refuses a crop the model cannot take and a model without classifier', async () => {
-    await expect(classify(logits, pixels(7), { dataConfig: { cropSize: 64 } })).rejects.toThrow(/cropSize 32/);
+    await expect(classify(logits, pixels(7), { dataConfig: { cropSize: 64 } })).rejects.toThrow(`cropSize ${S}`);
     const headless = tiny.create({ includeTop: false, pooling: 'avg' });
     await expect(classify(headless, pixels(7))).rejects.toThrow(/embed/);
   });
@@ -92,7 +93,7 @@ describe('embed', () => {
   it('returns the input of the classifier: fc applied to it gives the logits', () => {
     const x = preprocess(pixels(8), dataConfigOf(tiny));
     const f = embed(logits, x, { preprocess: false });
-    expect(f.shape).toEqual([1, 16]);
+    expect(f.shape).toEqual([1, 8]);
     const [kernel, bias] = logits.getLayer('fc').getWeights();
     const viaFc = tf.add(tf.matMul(f, kernel), bias);
     const direct = logits.predict(x) as tf.Tensor;

@@ -36,7 +36,7 @@ describe('data configuration', () => {
   });
 
   it('gives every catalog entry one, at its input size unless the family sets its own', () => {
-    expect(tiny.dataConfig).toEqual(dataConfig({ cropSize: 32 }));
+    expect(tiny.dataConfig).toEqual(dataConfig({ cropSize: tiny.defaultInputSize }));
     expect(dataConfigOf(tiny)).toBe(tiny.dataConfig);
     expect(dataConfigOf({ defaultInputSize: 240 })).toMatchObject({ cropSize: 240, resizeSize: 274 });
   });

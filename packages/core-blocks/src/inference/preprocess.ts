@@ -94,7 +94,8 @@ function readImage(x: ImageInput, what: string): Raster[] {
   if (x instanceof tf.Tensor) return readTensor(x, what);
   if (isPixelArray(x)) return [readPixels(x, what)];
   if (isBrowserImage(x)) {
-    const t = tf.browser.fromPixels(x, 3);
+    // tfjs reads OffscreenCanvas as any canvas (through getContext), though its type omits it.
+    const t = tf.browser.fromPixels(x as HTMLCanvasElement, 3);
     try {
       const [height, width] = t.shape;
       return [{ data: t.dataSync(), height, width, channels: 3, eightBit: true, what }];
