@@ -13,7 +13,7 @@ export interface EmbedOptions extends InferenceOptions {
 }
 
 /** Layers between the classifier and the output that do not change what the features are. */
-const PASS_THROUGH = new Set(['Softmax', 'Activation', 'Dropout']);
+const PASS_THROUGH = new Set(['Softmax', 'Activation', 'ZooActivation', 'Dropout']);
 
 /**
  * The tensor feeding the classifier (timm's pre-logits features): the input of the last Dense
