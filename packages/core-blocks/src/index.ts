@@ -39,3 +39,30 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
+export {
+  DEFAULT_CROP_PCT,
+  type DataConfig,
+  dataConfig,
+  dataConfigOf,
+  fromTimmConfig,
+  fromTorchvisionWeights,
+  IMAGENET_DATA_CONFIG,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type Interpolation,
+  type Triple,
+} from './inference/data-config.js';
+export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
+export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
+export {
+  type ClassifyOptions,
+  checkModelInput,
+  classify,
+  classifyBatch,
+  endsInSoftmax,
+  type InferenceOptions,
+  modelInput,
+  type Prediction,
+} from './inference/classify.js';
+export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
+export { IMAGENET_LABELS } from './inference/imagenet-labels.js';

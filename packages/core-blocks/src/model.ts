@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ZooShapeError } from './errors.js';
+import { type DataConfig, dataConfig } from './inference/data-config.js';
 import { initializer } from './layers/init.js';
 import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
@@ -30,6 +31,8 @@ export interface ModelEntry<O extends CreateOptions = CreateOptions> {
   readonly defaultInputSize: number;
   /** Family-specific creation options with their defaults and documentation. */
   readonly extraOptions: ExtraOptions;
+  /** How its weights expect images (resize, crop, interpolation, mean, std); see `preprocess`. */
+  readonly dataConfig?: DataConfig;
   /** Builds a fresh, randomly initialised `tf.LayersModel`. */
   create(options?: O): tfl.LayersModel;
 }
@@ -43,6 +46,8 @@ export interface ModelDefinition<O extends ResolvedOptions> {
   /** The reference's dropout before the classifier (timm's `drop_rate`), default 0. */
   defaultDropRate?: number;
   extraOptions?: ExtraOptions;
+  /** The weights' preprocessing; default: ImageNet's at `defaultInputSize` (resize 256, crop 224). */
+  dataConfig?: Partial<DataConfig>;
   architecture: Architecture<O>;
 }
 
@@ -63,6 +68,7 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     paper: def.paper,
     defaultInputSize,
     extraOptions,
+    dataConfig: dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
     create(options?: X): tfl.LayersModel {
       const o = resolveOptions(def.name, options, { inputSize: defaultInputSize, dropRate: def.defaultDropRate ?? 0 }, extraOptions) as O;
       try {

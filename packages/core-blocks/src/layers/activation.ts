@@ -52,7 +52,9 @@ export interface ActivationArgs extends LayerArgs {
 
 /** A layer applying one of the PyTorch activations above; serialises with its kind. */
 export class Activation extends tfl.layers.Layer {
-  static className = 'Activation';
+  // Not 'Activation': that would replace tfjs-layers' own layer in the serialization map, and
+  // models using tf.layers.activation would no longer load once core-blocks is imported.
+  static className = 'ZooActivation';
   readonly kind: ActivationName;
 
   constructor(args: ActivationArgs) {
