@@ -14,3 +14,6 @@ export const catalog: readonly ModelEntry[] = [
   resnet.wide_resnet50_2,
   resnet.wide_resnet101_2,
 ];
+
+/** The ideas of this package's families, for the docs site (see docs/architecture.md). */
+export { innovations } from './innovations.js';

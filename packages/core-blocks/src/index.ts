@@ -32,3 +32,5 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
+export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
+export { type Column, columnsFigure } from './innovation-figure.js';
