@@ -5,7 +5,8 @@ export const int = (n) => n.toLocaleString('en-US');
 export const mega = (n) => `${(n / 1e6).toFixed(3)} M`;
 export const giga = (n) => `${(n / 1e9).toFixed(3)} G`;
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/{/g, '&#123;');
+const esc = (s) =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/{/g, '&#123;');
 const code = (s) => `<code>${esc(s)}</code>`;
 const check = (a, b) => (a === b ? '<span class="zoo-ok">✓ equal</span>' : `<span class="zoo-bad">differs by ${int(a - b)}</span>`);
 const shape = (s) => `${s.join('×')}`;
@@ -27,6 +28,8 @@ export function cardPage(m, innovations) {
     '---',
     `title: ${JSON.stringify(m.name)}`,
     `description: ${JSON.stringify(`${m.name}, a ${m.family} model of ${m.package}, with its parameters, MACs and usage.`)}`,
+    'aside: false',
+    'pageClass: zoo-wide',
     '---',
     `# ${m.name}`,
     '',
@@ -49,7 +52,9 @@ export function cardPage(m, innovations) {
     `| weights file (float32) | ${mb(m.weightBytes)} | | |`,
     `| output shape | ${shape(m.outputShape)} | | |`,
     '',
-    ref ? `Reference: ${code(ref.implementation)}${ref.commit ? ` at commit ${code(ref.commit)}` : ''}.` : 'The reference data does not cover this model.',
+    ref
+      ? `Reference: ${code(ref.implementation)}${ref.commit ? ` at commit ${code(ref.commit)}` : ''}.`
+      : 'The reference data does not cover this model.',
     '',
     '## Published ImageNet-1k accuracy',
     '',
@@ -104,16 +109,19 @@ export function cardPage(m, innovations) {
     '| block | output shape | stride | parameters | MACs conv+linear | MACs total |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
     ...m.stages.map(
-      (s) => `| ${code(s.name)} | ${shape(s.outputShape)} | ${s.stride ?? ''} | ${int(s.params)} | ${int(s.macs.convLinear)} | ${int(s.macs.total)} |`,
+      (s) =>
+        `| ${code(s.name)} | ${shape(s.outputShape)} | ${s.stride ?? ''} | ${int(s.params)} | ${int(s.macs.convLinear)} | ${int(s.macs.total)} |`,
     ),
     '',
     '## Ideas it uses',
     '',
-    used.length ? used.map((i) => `- [${i.title}](/innovations/${i.id}): ${i.summary}`).join('\n') : `No innovation page names ${esc(m.family)} yet.`,
+    used.length
+      ? used.map((i) => `- [${i.title}](/innovations/${i.id}): ${i.summary}`).join('\n')
+      : `No innovation page names ${esc(m.family)} yet.`,
     '',
     '## Weights',
     '',
-    'Layer names follow the reference implementation\'s module paths, so its checkpoints load by name: see',
+    "Layer names follow the reference implementation's module paths, so its checkpoints load by name: see",
     '[Import weights](/guides/import-weights).',
     '',
   ];
@@ -126,6 +134,8 @@ export function innovationPage(inv, models) {
     '---',
     `title: ${JSON.stringify(inv.title)}`,
     `description: ${JSON.stringify(inv.summary)}`,
+    'aside: false',
+    'pageClass: zoo-wide',
     '---',
     `# ${inv.title}`,
     '',
@@ -140,7 +150,7 @@ export function innovationPage(inv, models) {
     lines.push(
       '## What it costs, measured',
       '',
-      'Each row is a small model built from the zoo\'s own layers (`@zoo/core-blocks`) and profiled at build time by',
+      "Each row is a small model built from the zoo's own layers (`@zoo/core-blocks`) and profiled at build time by",
       '`@zoo/profiler`, exactly as the models in the zoo are. MACs are for one image.',
       '',
     );
@@ -168,10 +178,16 @@ export function innovationPage(inv, models) {
   lines.push('## Models that use it', '');
   for (const [family, ms] of byFamily) {
     lines.push(
-      ms.length ? `- **${esc(family)}**: ${ms.map((m) => `[${m.name}](/models/${m.name})`).join(', ')}` : `- **${esc(family)}**: not in the zoo yet`,
+      ms.length
+        ? `- **${esc(family)}**: ${ms.map((m) => `[${m.name}](/models/${m.name})`).join(', ')}`
+        : `- **${esc(family)}**: not in the zoo yet`,
     );
   }
-  lines.push('', `<p class="zoo-source">This page's prose comes from <code>${esc(inv.package)}</code>; its numbers from the profiler.</p>`, '');
+  lines.push(
+    '',
+    `<p class="zoo-source">This page's prose comes from <code>${esc(inv.package)}</code>; its numbers from the profiler.</p>`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -194,6 +210,7 @@ export function modelIndexPage(models, families) {
   return [
     '---',
     'title: Models',
+    'pageClass: zoo-wide',
     '---',
     '# Models',
     '',
@@ -201,7 +218,9 @@ export function modelIndexPage(models, families) {
     '',
     '| model | family | package | parameters | MACs conv+linear |',
     '| --- | --- | --- | ---: | ---: |',
-    ...models.map((m) => `| [${m.name}](/models/${m.name}) | ${esc(m.family)} | ${code(m.package)} | ${mega(m.params)} | ${giga(m.macs.convLinear)} |`),
+    ...models.map(
+      (m) => `| [${m.name}](/models/${m.name}) | ${esc(m.family)} | ${code(m.package)} | ${mega(m.params)} | ${giga(m.macs.convLinear)} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -210,11 +229,12 @@ export function publishedTable(models) {
   const rows = models.flatMap((m) =>
     m.published
       .filter((p) => p.top1 != null)
-      .map((p) => `| [${m.name}](/models/${m.name}) | ${esc(m.family)} | ${esc(p.tag ?? '—')} | ${p.top1} | ${p.top5 ?? '—'} | ${p.cropSize ?? '—'} | ${esc(p.source)} |`),
+      .map(
+        (p) =>
+          `| [${m.name}](/models/${m.name}) | ${esc(m.family)} | ${esc(p.tag ?? '—')} | ${p.top1} | ${p.top5 ?? '—'} | ${p.cropSize ?? '—'} | ${esc(p.source)} |`,
+      ),
   );
-  return [
-    '| model | family | weights | top-1 | top-5 | crop | source |',
-    '| --- | --- | --- | ---: | ---: | ---: | --- |',
-    ...rows,
-  ].join('\n');
+  return ['| model | family | weights | top-1 | top-5 | crop | source |', '| --- | --- | --- | ---: | ---: | ---: | --- |', ...rows].join(
+    '\n',
+  );
 }

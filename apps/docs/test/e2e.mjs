@@ -25,11 +25,17 @@ const check = async (name, fn) => {
     console.log(`  ✓ ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (err) {
     failures.push(name);
-    console.log(`  ✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
+    console.log(
+      `  ✗ ${name}\n    ${String(err?.stack ?? err)
+        .split('\n')
+        .slice(0, 6)
+        .join('\n    ')}`,
+    );
   }
 };
 
-if (!existsSync(join(dist, 'index.html'))) throw new Error('apps/docs/dist is missing: build the site first (pnpm turbo run build --filter=@zoo/docs).');
+if (!existsSync(join(dist, 'index.html')))
+  throw new Error('apps/docs/dist is missing: build the site first (pnpm turbo run build --filter=@zoo/docs).');
 if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ZOO_CHROMIUM).`);
 rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
@@ -40,7 +46,8 @@ const families = await discoverFamilies(join(app, '..', '..'));
 const expected = new Map(families.flatMap((f) => f.catalog.map((e) => [e.name, compareEntry(e)])));
 const innovationIds = families.flatMap((f) => f.innovations.map((i) => i.id));
 const models = families.flatMap((f) => f.catalog);
-const benchModel = models.find((e) => e.name === 'mobilenet_v3_small') ?? [...expected.values()].sort((a, b) => a.macs.total - b.macs.total)[0];
+const benchModel =
+  models.find((e) => e.name === 'mobilenet_v3_small') ?? [...expected.values()].sort((a, b) => a.macs.total - b.macs.total)[0];
 console.log(`site test: ${expected.size} models, ${innovationIds.length} innovations; benchmark model ${benchModel.name}`);
 
 const server = await serve(dist);
@@ -147,7 +154,11 @@ try {
     await page.fill('[data-test=filter]', '');
     await page.click('th:nth-child(3) button');
     const sorted = await page.$$eval('[data-test=comparison] tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.params)));
-    assert.deepEqual(sorted, [...sorted].sort((a, b) => a - b), 'sorted by parameters');
+    assert.deepEqual(
+      sorted,
+      [...sorted].sort((a, b) => a - b),
+      'sorted by parameters',
+    );
     await page.close();
   });
 
@@ -163,7 +174,10 @@ try {
     for (const [path, name] of [
       ['/', 'home'],
       ['/models/', 'models'],
-      [`/innovations/${innovationIds.includes('depthwise-separable-convolution') ? 'depthwise-separable-convolution' : innovationIds[0]}.html`, 'innovation'],
+      [
+        `/innovations/${innovationIds.includes('depthwise-separable-convolution') ? 'depthwise-separable-convolution' : innovationIds[0]}.html`,
+        'innovation',
+      ],
       ['/results.html', 'results'],
       ['/guides/contribute-a-family.html', 'guide'],
     ]) {
@@ -203,5 +217,7 @@ try {
   await server.close();
 }
 
-console.log(`site test: ${failures.length ? `${failures.length} failed` : 'all passed'} in ${((performance.now() - started) / 1000).toFixed(1)} s; screenshots in ${artifacts}`);
+console.log(
+  `site test: ${failures.length ? `${failures.length} failed` : 'all passed'} in ${((performance.now() - started) / 1000).toFixed(1)} s; screenshots in ${artifacts}`,
+);
 process.exit(failures.length ? 1 : 0);

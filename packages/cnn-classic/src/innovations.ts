@@ -75,7 +75,10 @@ const residualLearning: Innovation = {
         {
           label: 'residual: the same, plus a strided 1×1 projection shortcut',
           build: (x) =>
-            relu(add(cbr(cbr(x, 'conv1', 128, 3, 2), 'conv2', 128, 3, 1, 1, false), cbr(x, 'downsample', 128, 1, 2, 1, false), 'add'), 'relu'),
+            relu(
+              add(cbr(cbr(x, 'conv1', 128, 3, 2), 'conv2', 128, 3, 1, 1, false), cbr(x, 'downsample', 128, 1, 2, 1, false), 'add'),
+              'relu',
+            ),
         },
       ],
       note: 'Where the shape changes, the shortcut needs a projection; it costs a few percent of the block.',
@@ -101,14 +104,14 @@ const cardinality: Innovation = {
   summary: 'Split the 3×3 convolution of a bottleneck into many parallel groups: wider blocks for the same cost.',
   families: ['ResNeXt'],
   body: [
-    'ResNeXt keeps ResNet\'s layout and changes one layer. The 3×3 convolution inside each bottleneck becomes a',
+    "ResNeXt keeps ResNet's layout and changes one layer. The 3×3 convolution inside each bottleneck becomes a",
     '**group convolution**: its channels are split into *C* groups (the *cardinality*) and each group is convolved',
     'only with itself. A dense convolution from *c* to *c* channels costs *c*² weights per kernel position; with *C*',
     'groups it costs *c*²/*C*. ResNeXt spends the saving on width: `resnext50_32x4d` has 32 groups of 4 channels, so',
-    'its 3×3 layer is 128 channels wide where ResNet-50\'s is 64, at nearly the same parameters and MACs.',
+    "its 3×3 layer is 128 channels wide where ResNet-50's is 64, at nearly the same parameters and MACs.",
     'The paper shows that raising cardinality improves accuracy more than going deeper or wider at the same cost.',
     '',
-    'TensorFlow.js\'s own `Conv2D` layer ignores `groups`; the zoo\'s `Conv2d` (from `@zoo/core-blocks`) implements them',
+    "TensorFlow.js's own `Conv2D` layer ignores `groups`; the zoo's `Conv2d` (from `@zoo/core-blocks`) implements them",
     'as PyTorch does, which is what makes these models exact.',
   ].join('\n'),
   figure: columnsFigure(
@@ -123,7 +126,10 @@ const cardinality: Innovation = {
       title: 'A 3×3 convolution from 128 to 128 channels at 56×56',
       input: [56, 56, 128],
       variants: [
-        { label: 'dense (groups = 1)', build: (x) => apply(new Conv2d({ name: 'conv', filters: 128, kernelSize: 3, padding: 1, useBias: false }), x) },
+        {
+          label: 'dense (groups = 1)',
+          build: (x) => apply(new Conv2d({ name: 'conv', filters: 128, kernelSize: 3, padding: 1, useBias: false }), x),
+        },
         {
           label: '32 groups of 4 channels',
           build: (x) => apply(new Conv2d({ name: 'conv', filters: 128, kernelSize: 3, padding: 1, groups: 32, useBias: false }), x),

@@ -2,6 +2,8 @@ import './layers/register.js';
 
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
+export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
+export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
@@ -32,5 +34,3 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
-export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
-export { type Column, columnsFigure } from './innovation-figure.js';

@@ -29,7 +29,9 @@ export function columnsFigure(columns: readonly Column[], caption: string): stri
         `<text x="${cx}" y="${y + 20}" text-anchor="middle">${esc(label)}</text>`,
       );
       if (j < col.boxes.length - 1 || col.skip) {
-        parts.push(`<line x1="${cx}" y1="${y + BOX_H}" x2="${cx}" y2="${y + BOX_H + GAP - 3}" class="zoo-arrow" marker-end="url(#zoo-head)"/>`);
+        parts.push(
+          `<line x1="${cx}" y1="${y + BOX_H}" x2="${cx}" y2="${y + BOX_H + GAP - 3}" class="zoo-arrow" marker-end="url(#zoo-head)"/>`,
+        );
       }
       y += BOX_H + GAP;
     });

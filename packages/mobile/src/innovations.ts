@@ -15,7 +15,7 @@ const depthwiseSeparable: Innovation = {
   summary: 'Factor a convolution into a per-channel spatial filter and a 1×1 channel mix: a fraction of the cost.',
   families: ['MobileNetV1', 'MobileNetV2', 'MobileNetV3', 'EfficientNet'],
   body: [
-    'A standard 3×3 convolution does two jobs at once: it filters each position\'s neighbourhood, and it mixes',
+    "A standard 3×3 convolution does two jobs at once: it filters each position's neighbourhood, and it mixes",
     'channels. Every output channel looks at every input channel through its own 3×3 kernel, so the cost is',
     '*k*² × *C*in × *C*out per output position.',
     '',
@@ -46,17 +46,26 @@ const depthwiseSeparable: Innovation = {
       note: 'Convolutions only: this is the pair that replaces one standard convolution.',
     },
     {
-      title: 'With BatchNorm and ReLU, 112×112×64 to 128 channels (MobileNetV1\'s second block)',
+      title: "With BatchNorm and ReLU, 112×112×64 to 128 channels (MobileNetV1's second block)",
       input: [112, 112, 64],
       variants: [
         {
           label: 'standard 3×3 conv-BN-ReLU, 64→128',
-          build: (x) => convNormAct(x, { conv: 'conv', norm: 'bn', act: { kind: 'relu', name: 'relu' }, filters: 128, kernelSize: 3, padding: 1 }),
+          build: (x) =>
+            convNormAct(x, { conv: 'conv', norm: 'bn', act: { kind: 'relu', name: 'relu' }, filters: 128, kernelSize: 3, padding: 1 }),
         },
         {
           label: 'depthwise conv-BN-ReLU, pointwise conv-BN-ReLU',
           build: (x) => {
-            const y = convNormAct(x, { conv: 'dw', norm: 'dw.bn', act: { kind: 'relu', name: 'dw.relu' }, filters: 64, kernelSize: 3, padding: 1, groups: 64 });
+            const y = convNormAct(x, {
+              conv: 'dw',
+              norm: 'dw.bn',
+              act: { kind: 'relu', name: 'dw.relu' },
+              filters: 64,
+              kernelSize: 3,
+              padding: 1,
+              groups: 64,
+            });
             return convNormAct(y, { conv: 'pw', norm: 'pw.bn', act: { kind: 'relu', name: 'pw.relu' }, filters: 128, kernelSize: 1 });
           },
         },

@@ -53,7 +53,10 @@ export async function discoverFamilies(
       onSkip(pkg.name!, `its catalog ${target} is missing (not built yet? run \`pnpm build\`)`);
       continue;
     }
-    const mod = (await import(pathToFileURL(join(dir, target)).href)) as { catalog?: readonly ModelEntry[]; innovations?: readonly Innovation[] };
+    const mod = (await import(pathToFileURL(join(dir, target)).href)) as {
+      catalog?: readonly ModelEntry[];
+      innovations?: readonly Innovation[];
+    };
     if (!Array.isArray(mod.catalog)) throw new Error(`${pkg.name} declares a zoo catalog at ${target} but exports no \`catalog\` array.`);
     const innovations = Array.isArray(mod.innovations) ? mod.innovations : [];
     byName.set(pkg.name!, { name: pkg.name!, version: pkg.version ?? '0.0.0', dir, catalog: mod.catalog, innovations });
