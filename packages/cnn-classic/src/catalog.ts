@@ -46,3 +46,6 @@ export const catalog: readonly ModelEntry[] = [
   convnext.convnext_base,
   convnext.convnext_large,
 ];
+
+/** The ideas of this package's families, for the docs site (see docs/architecture.md). */
+export { innovations } from './innovations.js';

@@ -4,6 +4,8 @@ export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
+export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
+export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { Innovation, ModelEntry } from '@zoo/core-blocks';
 
 /** A package that declares a zoo catalog in its package.json (`"zoo": { "catalog": "./catalog" }`). */
 export interface FamilyPackage {
@@ -9,6 +9,8 @@ export interface FamilyPackage {
   version: string;
   dir: string;
   catalog: readonly ModelEntry[];
+  /** The ideas the family documents (its catalog module's optional `innovations` export). */
+  innovations: readonly Innovation[];
 }
 
 interface PackageJson {
@@ -51,9 +53,13 @@ export async function discoverFamilies(
       onSkip(pkg.name!, `its catalog ${target} is missing (not built yet? run \`pnpm build\`)`);
       continue;
     }
-    const mod = (await import(pathToFileURL(join(dir, target)).href)) as { catalog?: readonly ModelEntry[] };
+    const mod = (await import(pathToFileURL(join(dir, target)).href)) as {
+      catalog?: readonly ModelEntry[];
+      innovations?: readonly Innovation[];
+    };
     if (!Array.isArray(mod.catalog)) throw new Error(`${pkg.name} declares a zoo catalog at ${target} but exports no \`catalog\` array.`);
-    byName.set(pkg.name!, { name: pkg.name!, version: pkg.version ?? '0.0.0', dir, catalog: mod.catalog });
+    const innovations = Array.isArray(mod.innovations) ? mod.innovations : [];
+    byName.set(pkg.name!, { name: pkg.name!, version: pkg.version ?? '0.0.0', dir, catalog: mod.catalog, innovations });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

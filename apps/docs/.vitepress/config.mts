@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitepress';
+
+// Written by scripts/generate.mjs from the discovered family packages.
+const sidebar = JSON.parse(readFileSync(fileURLToPath(new URL('../.gen/data/sidebar.json', import.meta.url)), 'utf8'));
+
+export default defineConfig({
+  title: 'zoo',
+  description: 'Image-classification backbones for TensorFlow.js, the same functions as their PyTorch references',
+  srcDir: '.gen',
+  outDir: 'dist',
+  cleanUrls: false,
+  lastUpdated: false,
+  // Everything is served from the site: no web fonts, no CDN, no analytics.
+  head: [['meta', { name: 'color-scheme', content: 'light dark' }]],
+  themeConfig: {
+    nav: [
+      { text: 'Comparison', link: '/comparison' },
+      { text: 'Models', link: '/models/' },
+      { text: 'Innovations', link: '/innovations/' },
+      { text: 'Results', link: '/results' },
+      { text: 'Live benchmark', link: '/benchmark' },
+      { text: 'Guides', link: '/guides/install-mobile' },
+    ],
+    sidebar: {
+      '/models/': [{ text: 'Models', link: '/models/', items: sidebar.models }],
+      '/innovations/': [{ text: 'Innovations', link: '/innovations/', items: sidebar.innovations }],
+      '/guides/': [
+        {
+          text: 'Guides',
+          items: [
+            { text: 'Install only @zoo/mobile', link: '/guides/install-mobile' },
+            { text: 'Import weights', link: '/guides/import-weights' },
+            { text: 'Contribute a family', link: '/guides/contribute-a-family' },
+          ],
+        },
+      ],
+    },
+    search: { provider: 'local' },
+    outline: [2, 3],
+  },
+  vite: {
+    // One TensorFlow.js for the site and every family package it imports.
+    resolve: { dedupe: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@zoo/core-blocks'] },
+    build: { chunkSizeWarningLimit: 4000 },
+    server: { fs: { allow: ['../..'] } },
+  },
+});

@@ -1,0 +1,240 @@
+// Markdown for the generated pages. Figures are formatted here; the exact integers stay in the
+// data (site.json) and in the tables' data attributes, where the end-to-end test reads them.
+
+export const int = (n) => n.toLocaleString('en-US');
+export const mega = (n) => `${(n / 1e6).toFixed(3)} M`;
+export const giga = (n) => `${(n / 1e9).toFixed(3)} G`;
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const esc = (s) =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/{/g, '&#123;');
+const code = (s) => `<code>${esc(s)}</code>`;
+const check = (a, b) => (a === b ? '<span class="zoo-ok">✓ equal</span>' : `<span class="zoo-bad">differs by ${int(a - b)}</span>`);
+const shape = (s) => `${s.join('×')}`;
+
+const COMMON_OPTIONS = [
+  ['numClasses', '1000', 'Classes of the classifier.'],
+  ['includeTop', 'true', 'Keep the classifier; without it the model returns features.'],
+  ['inputShape', null, 'NHWC input shape without the batch axis.'],
+  ['pooling', 'null', "Global pooling of the features when `includeTop` is false: `'avg'`, `'max'` or `null` (the feature map)."],
+  ['classifierActivation', 'null', "`null` returns logits, `'softmax'` probabilities."],
+  ['dropRate', null, "Dropout before the classifier, active in training only (default: the reference's)."],
+];
+
+export function cardPage(m, innovations) {
+  const used = innovations.filter((i) => i.families.includes(m.family));
+  const ref = m.reference;
+  const importName = m.namedExport ? m.name : null;
+  const lines = [
+    '---',
+    `title: ${JSON.stringify(m.name)}`,
+    `description: ${JSON.stringify(`${m.name}, a ${m.family} model of ${m.package}, with its parameters, MACs and usage.`)}`,
+    'aside: false',
+    'pageClass: zoo-wide',
+    '---',
+    `# ${m.name}`,
+    '',
+    `<p class="zoo-lede"><strong>${esc(m.family)}</strong> from <code>${esc(m.package)}</code>: ${mega(m.params)} trainable parameters, ` +
+      `${giga(m.macs.convLinear)} MACs at ${m.inputSize}×${m.inputSize}, the same function as ${ref ? esc(ref.implementation) : 'its reference'}.</p>`,
+    '',
+    `**Paper:** [${esc(m.paper.title)}](${m.paper.url}), ${esc(m.paper.authors)}, ${m.paper.year}.`,
+    '',
+    '## Figures',
+    '',
+    'Measured by `@zoo/profiler` on this model at build time, one 224×224 image unless stated, beside the reference figures',
+    'measured on the PyTorch implementation ([MACs conventions](/comparison#macs-not-flops)).',
+    '',
+    '| | this zoo | reference | |',
+    '| --- | ---: | ---: | --- |',
+    `| trainable parameters | ${int(m.params)} | ${ref ? int(ref.params) : '—'} | ${ref ? check(m.params, ref.params) : ''} |`,
+    `| MACs, convolutions + linear | ${int(m.macs.convLinear)} | ${ref ? int(ref.macs.convLinear) : '—'} | ${ref ? check(m.macs.convLinear, ref.macs.convLinear) : ''} |`,
+    `| MACs, total (with attention products) | ${int(m.macs.total)} | ${ref ? int(ref.macs.total) : '—'} | ${ref ? check(m.macs.total, ref.macs.total) : ''} |`,
+    `| all weights incl. BatchNorm statistics | ${int(m.paramsAll)} | | |`,
+    `| weights file (float32) | ${mb(m.weightBytes)} | | |`,
+    `| output shape | ${shape(m.outputShape)} | | |`,
+    '',
+    ref
+      ? `Reference: ${code(ref.implementation)}${ref.commit ? ` at commit ${code(ref.commit)}` : ''}.`
+      : 'The reference data does not cover this model.',
+    '',
+    '## Published ImageNet-1k accuracy',
+    '',
+    m.published.length
+      ? [
+          '| weights | top-1 | top-5 | crop | resize | interpolation | source |',
+          '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+          ...m.published.map(
+            (p) =>
+              `| ${esc(p.tag ?? '—')} | ${p.top1 ?? '—'} | ${p.top5 ?? '—'} | ${p.cropSize ?? '—'} | ${p.resizeSize ?? '—'} | ${esc(p.interpolation ?? '—')} | ${esc(p.source)} |`,
+          ),
+        ].join('\n')
+      : 'No published accuracy in the reference data.',
+    '',
+    'These are the accuracies of the released PyTorch weights; the zoo ships architectures, and these figures hold once',
+    'those weights are [imported](/guides/import-weights).',
+    '',
+    '## Usage',
+    '',
+    '```ts',
+    "import '@tensorflow/tfjs-backend-wasm'; // or any backend",
+    "import * as tf from '@tensorflow/tfjs-core';",
+    importName ? `import { ${importName} } from '${m.package}';` : `import { catalog } from '${m.package}';`,
+    ...(importName ? [] : [`const entry = catalog.find((e) => e.name === '${m.name}')!;`]),
+    '',
+    "await tf.setBackend('wasm');",
+    `const model = ${importName ?? 'entry'}.create({ numClasses: 1000 });`,
+    `const logits = model.predict(tf.zeros([1, ${m.inputSize}, ${m.inputSize}, 3])) as tf.Tensor; // ${shape(m.outputShape)}`,
+    '',
+    '// A backbone: pooled features instead of logits.',
+    `const backbone = ${importName ?? 'entry'}.create({ includeTop: false, pooling: 'avg' });`,
+    '```',
+    '',
+    '## Creation options',
+    '',
+    '| option | default | meaning |',
+    '| --- | --- | --- |',
+    ...COMMON_OPTIONS.map(
+      ([name, def, doc]) =>
+        `| ${code(name)} | ${code(def ?? (name === 'inputShape' ? `[${m.inputSize}, ${m.inputSize}, 3]` : 'reference'))} | ${doc.replace(/`([^`]+)`/g, (_, c) => code(c))} |`,
+    ),
+    ...m.extraOptions.map((o) => `| ${code(o.name)} | ${code(JSON.stringify(o.default))} | ${esc(o.doc)} (specific to ${esc(m.family)}) |`),
+    '',
+    'A wrong value throws a `ZooOptionError` naming the option, the value and what is allowed.',
+    '',
+    '## Stages',
+    '',
+    'Top-level blocks (the profiler grouped at depth 1), their output shapes for one image, feature strides and costs.',
+    '',
+    `<StageChart model="${m.name}" />`,
+    '',
+    '| block | output shape | stride | parameters | MACs conv+linear | MACs total |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...m.stages.map(
+      (s) =>
+        `| ${code(s.name)} | ${shape(s.outputShape)} | ${s.stride ?? ''} | ${int(s.params)} | ${int(s.macs.convLinear)} | ${int(s.macs.total)} |`,
+    ),
+    '',
+    '## Ideas it uses',
+    '',
+    used.length
+      ? used.map((i) => `- [${i.title}](/innovations/${i.id}): ${i.summary}`).join('\n')
+      : `No innovation page names ${esc(m.family)} yet.`,
+    '',
+    '## Weights',
+    '',
+    "Layer names follow the reference implementation's module paths, so its checkpoints load by name: see",
+    '[Import weights](/guides/import-weights).',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function innovationPage(inv, models) {
+  const byFamily = new Map(inv.families.map((f) => [f, models.filter((m) => m.family === f)]));
+  const lines = [
+    '---',
+    `title: ${JSON.stringify(inv.title)}`,
+    `description: ${JSON.stringify(inv.summary)}`,
+    'aside: false',
+    'pageClass: zoo-wide',
+    '---',
+    `# ${inv.title}`,
+    '',
+    `<p class="zoo-lede">${esc(inv.summary)}</p>`,
+    '',
+    inv.figure ? `<figure class="zoo-figure-wrap">${inv.figure}</figure>` : '',
+    '',
+    inv.body,
+    '',
+  ];
+  if (inv.comparisons.length) {
+    lines.push(
+      '## What it costs, measured',
+      '',
+      "Each row is a small model built from the zoo's own layers (`@zoo/core-blocks`) and profiled at build time by",
+      '`@zoo/profiler`, exactly as the models in the zoo are. MACs are for one image.',
+      '',
+    );
+    for (const c of inv.comparisons) {
+      const base = c.rows[0];
+      lines.push(
+        `### ${c.title}`,
+        '',
+        `Input ${shape(c.input)} (H×W×C).`,
+        '',
+        '| variant | output | parameters | MACs conv+linear | MACs total | MACs vs first |',
+        '| --- | --- | ---: | ---: | ---: | ---: |',
+        ...c.rows.map(
+          (r) =>
+            `| ${esc(r.label)} | ${shape(r.outputShape.slice(1))} | ${int(r.params)} | ${int(r.macs.convLinear)} | ${int(r.macs.total)} | ${
+              base.macs.convLinear ? `${(r.macs.convLinear / base.macs.convLinear).toFixed(3)}×` : '—'
+            } |`,
+        ),
+        '',
+        c.note ?? '',
+        '',
+      );
+    }
+  }
+  lines.push('## Models that use it', '');
+  for (const [family, ms] of byFamily) {
+    lines.push(
+      ms.length
+        ? `- **${esc(family)}**: ${ms.map((m) => `[${m.name}](/models/${m.name})`).join(', ')}`
+        : `- **${esc(family)}**: not in the zoo yet`,
+    );
+  }
+  lines.push(
+    '',
+    `<p class="zoo-source">This page's prose comes from <code>${esc(inv.package)}</code>; its numbers from the profiler.</p>`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function innovationIndexPage(innovations) {
+  return [
+    '---',
+    'title: Innovations',
+    '---',
+    '# Innovations',
+    '',
+    'The ideas behind the families of the zoo. Each page states the idea in plain words, shows it in a figure and',
+    'measures it: the same layers the models use, profiled at build time.',
+    '',
+    ...innovations.map((i) => `- [${i.title}](/innovations/${i.id}): ${i.summary}`),
+    '',
+  ].join('\n');
+}
+
+export function modelIndexPage(models, families) {
+  return [
+    '---',
+    'title: Models',
+    'pageClass: zoo-wide',
+    '---',
+    '# Models',
+    '',
+    `${models.length} models from ${families.filter((f) => f.catalog.length).length} packages. Each card gives the figures, usage, options and stages.`,
+    '',
+    '| model | family | package | parameters | MACs conv+linear |',
+    '| --- | --- | --- | ---: | ---: |',
+    ...models.map(
+      (m) => `| [${m.name}](/models/${m.name}) | ${esc(m.family)} | ${code(m.package)} | ${mega(m.params)} | ${giga(m.macs.convLinear)} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+export function publishedTable(models) {
+  const rows = models.flatMap((m) =>
+    m.published
+      .filter((p) => p.top1 != null)
+      .map(
+        (p) =>
+          `| [${m.name}](/models/${m.name}) | ${esc(m.family)} | ${esc(p.tag ?? '—')} | ${p.top1} | ${p.top5 ?? '—'} | ${p.cropSize ?? '—'} | ${esc(p.source)} |`,
+      ),
+  );
+  return ['| model | family | weights | top-1 | top-5 | crop | source |', '| --- | --- | --- | ---: | ---: | ---: | --- |', ...rows].join(
+    '\n',
+  );
+}

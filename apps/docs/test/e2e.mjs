@@ -1,0 +1,223 @@
+// End-to-end test of the built site (run after `vitepress build`, as turbo orders it): serves
+// dist/ on 127.0.0.1, drives Debian's Chromium with playwright-core, and checks every page
+// against the packages themselves, profiled here independently of the site's generator.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { compareEntry } from '@zoo/profiler';
+import { discoverFamilies } from '@zoo/profiler/node';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const app = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(app, 'dist');
+const artifacts = join(app, 'test-artifacts');
+const CHROMIUM = process.env.ZOO_CHROMIUM ?? '/usr/bin/chromium';
+const started = performance.now();
+const failures = [];
+const check = async (name, fn) => {
+  const t0 = performance.now();
+  try {
+    await fn();
+    console.log(`  ✓ ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    failures.push(name);
+    console.log(
+      `  ✗ ${name}\n    ${String(err?.stack ?? err)
+        .split('\n')
+        .slice(0, 6)
+        .join('\n    ')}`,
+    );
+  }
+};
+
+if (!existsSync(join(dist, 'index.html')))
+  throw new Error('apps/docs/dist is missing: build the site first (pnpm turbo run build --filter=@zoo/docs).');
+if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ZOO_CHROMIUM).`);
+rmSync(artifacts, { recursive: true, force: true });
+mkdirSync(artifacts, { recursive: true });
+
+// What the site must show, computed from the packages, not read from the site's data.
+await tf.setBackend('cpu');
+const families = await discoverFamilies(join(app, '..', '..'));
+const expected = new Map(families.flatMap((f) => f.catalog.map((e) => [e.name, compareEntry(e)])));
+const innovationIds = families.flatMap((f) => f.innovations.map((i) => i.id));
+const models = families.flatMap((f) => f.catalog);
+const benchModel =
+  models.find((e) => e.name === 'mobilenet_v3_small') ?? [...expected.values()].sort((a, b) => a.macs.total - b.macs.total)[0];
+console.log(`site test: ${expected.size} models, ${innovationIds.length} innovations; benchmark model ${benchModel.name}`);
+
+const server = await serve(dist);
+// playwright gives the browser a fresh, temporary profile (the toolchain note's --user-data-dir).
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const outside = [];
+// Any request for another host is recorded and refused: the site must not need one.
+await context.route('**/*', (route) => {
+  const url = new URL(route.request().url());
+  if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+  outside.push(route.request().url());
+  return route.abort();
+});
+
+const consoleErrors = [];
+async function open(path) {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${path}: request failed ${r.url()}`);
+  });
+  const res = await page.goto(server.url + path, { waitUntil: 'networkidle' });
+  assert.equal(res.status(), 200, `${path} answered ${res.status()}`);
+  return page;
+}
+const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+
+/** Whether a canvas has been drawn on: counts its non-transparent pixels. */
+const painted = (page, selector) =>
+  page.$$eval(selector, (canvases) =>
+    canvases.map((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    }),
+  );
+
+const pages = [
+  '/',
+  '/comparison.html',
+  '/results.html',
+  '/benchmark.html',
+  '/models/',
+  ...models.map((e) => `/models/${e.name}.html`),
+  '/innovations/',
+  ...innovationIds.map((id) => `/innovations/${id}.html`),
+  '/guides/install-mobile.html',
+  '/guides/import-weights.html',
+  '/guides/contribute-a-family.html',
+];
+
+try {
+  await check(`every page loads (${pages.length} pages)`, async () => {
+    for (const path of pages) {
+      const page = await open(path);
+      assert.ok((await page.title()).length > 0, `${path} has no title`);
+      await page.close();
+    }
+  });
+
+  await check('the comparison table lists every model with the profiler figures; charts render', async () => {
+    const page = await open('/comparison.html');
+    const rows = await page.$$eval('[data-test=comparison] tbody tr', (trs) =>
+      trs.map((tr) => ({
+        name: tr.dataset.model,
+        params: Number(tr.dataset.params),
+        convLinear: Number(tr.dataset.macsConvLinear),
+        total: Number(tr.dataset.macsTotal),
+      })),
+    );
+    assert.deepEqual(rows.map((r) => r.name).sort(), [...expected.keys()].sort());
+    for (const r of rows) {
+      const e = expected.get(r.name);
+      assert.deepEqual(
+        { params: r.params, convLinear: r.convLinear, total: r.total },
+        { params: e.params.trainable, convLinear: e.macs.convLinear, total: e.macs.total },
+        r.name,
+      );
+    }
+    const pixels = await painted(page, '[data-test^=chart-]');
+    assert.equal(pixels.length, 2, 'two charts');
+    for (const n of pixels) assert.ok(n > 2000, `a chart is blank (${n} pixels drawn)`);
+    await shot(page, 'comparison');
+    // Filtering and sorting work on the same rows.
+    await page.fill('[data-test=filter]', benchModel.name);
+    assert.ok((await page.$$('[data-test=comparison] tbody tr')).length >= 1);
+    await page.fill('[data-test=filter]', '');
+    await page.click('th:nth-child(3) button');
+    const sorted = await page.$$eval('[data-test=comparison] tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.params)));
+    assert.deepEqual(
+      sorted,
+      [...sorted].sort((a, b) => a - b),
+      'sorted by parameters',
+    );
+    await page.close();
+  });
+
+  await check('model cards show the stage chart', async () => {
+    const page = await open(`/models/${models[0].name}.html`);
+    const [pixels] = await painted(page, '[data-test=chart-stages]');
+    assert.ok(pixels > 2000, 'stage chart drawn');
+    await shot(page, 'model-card');
+    await page.close();
+  });
+
+  await check('other page types (screenshots)', async () => {
+    for (const [path, name] of [
+      ['/', 'home'],
+      ['/models/', 'models'],
+      [
+        `/innovations/${innovationIds.includes('depthwise-separable-convolution') ? 'depthwise-separable-convolution' : innovationIds[0]}.html`,
+        'innovation',
+      ],
+      ['/results.html', 'results'],
+      ['/guides/contribute-a-family.html', 'guide'],
+    ]) {
+      const page = await open(path);
+      await shot(page, name);
+      await page.close();
+    }
+  });
+
+  await check(`the live benchmark runs ${benchModel.name} on wasm and shows a number`, async () => {
+    const page = await open('/benchmark.html');
+    const wasmRequests = [];
+    page.on('request', (r) => r.url().endsWith('.wasm') && wasmRequests.push(r.url()));
+    for (const box of await page.$$('[data-test^=bench-model-]')) await box.uncheck();
+    await page.check(`[data-test=bench-model-${benchModel.name}]`);
+    await page.selectOption('[data-test=bench-backend]', 'wasm');
+    await page.fill('[data-test=bench-runs]', '3');
+    await page.click('[data-test=bench-run]');
+    const cell = page.locator(`[data-test=bench-results] tr[data-model="${benchModel.name}"][data-backend=wasm] [data-test=bench-median]`);
+    await cell.waitFor({ timeout: 300_000 });
+    const ms = Number(await cell.textContent());
+    assert.ok(Number.isFinite(ms) && ms > 0, `median ${ms}`);
+    assert.ok(wasmRequests.length > 0 && wasmRequests.every((u) => u.startsWith(server.url)), `wasm served by the site: ${wasmRequests}`);
+    const [pixels] = await painted(page, '[data-test=chart-bench]');
+    assert.ok(pixels > 500, 'latency chart drawn');
+    console.log(`    ${benchModel.name} on wasm in headless Chromium: median ${ms} ms`);
+    await shot(page, 'benchmark');
+    await page.close();
+  });
+
+  await check('no console errors, no request leaving 127.0.0.1', async () => {
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(outside, []);
+  });
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log(
+  `site test: ${failures.length ? `${failures.length} failed` : 'all passed'} in ${((performance.now() - started) / 1000).toFixed(1)} s; screenshots in ${artifacts}`,
+);
+process.exit(failures.length ? 1 : 0);
