@@ -1,6 +1,7 @@
 import './layers/register.js';
 
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
+export * from './checkpoint/index.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
