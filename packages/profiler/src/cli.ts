@@ -2,9 +2,12 @@
 import './node/quiet.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ModelEntry, withZeroInit, ZooError, ZooUnknownModelError } from '@zoo/core-blocks';
+import { loadCheckpointFile } from '@zoo/core-blocks/node';
 import { referenceAbout } from '@zoo/reference';
 import { distance } from 'fastest-levenshtein';
 import { type BenchResult, benchmark } from './bench.js';
@@ -13,6 +16,7 @@ import { memoryProfile } from './memory.js';
 import { discoverFamilies, type FamilyPackage, modelIndex } from './node/discover.js';
 import { bytes, type Column, type Format, int, progress, render, si, signed } from './node/format.js';
 import { groupLayers } from './node/group.js';
+import { fileSaveHandler } from './node/io.js';
 import { type LayerProfile, profileModel } from './profile.js';
 
 const USAGE = `Usage: zoo <command> [options]
@@ -23,6 +27,9 @@ Commands:
   compare [--family F] [--latency]     every model against its reference figures
   bench <model...> [--backend cpu|wasm] [--runs N] [--warmup N] [--batch B] [--size S]
                                        forward-pass latency: median, p10, p90
+  convert <model> <checkpoint.safetensors> <out-dir>
+                                       a PyTorch state dict (safetensors) into the TF.js
+                                       layers format (model.json + weight shards)
 
 Output: a table by default; --json, --csv or --markdown for scripts and docs.
 
@@ -84,8 +91,15 @@ async function main(argv: string[]): Promise<number> {
         values,
         format,
       );
+    case 'convert':
+      if (rest.length !== 3) {
+        throw new UsageError(
+          'zoo convert takes a model, a checkpoint and an output folder, for example `zoo convert resnet50 resnet50.safetensors out/resnet50`.',
+        );
+      }
+      return convert(find(models, rest[0]), rest[1], rest[2]);
     default:
-      throw new UsageError(`Unknown command \`${command}\`. Commands: list, profile, compare, bench (see \`zoo --help\`).`);
+      throw new UsageError(`Unknown command \`${command}\`. Commands: list, profile, compare, bench, convert (see \`zoo --help\`).`);
   }
 }
 
@@ -290,6 +304,27 @@ async function bench(entries: ModelEntry[], values: Values, format: Format): Pro
     format,
   );
   return rows.some((r) => r.leakedTensors !== 0) ? 1 : 0;
+}
+
+async function convert(entry: ModelEntry, checkpoint: string, outDir: string): Promise<number> {
+  if (!existsSync(checkpoint)) throw new UsageError(`No checkpoint file ${checkpoint}.`);
+  // The strict load sets every weight, so drawing random ones first would be wasted time.
+  const model = withZeroInit(() => entry.create());
+  try {
+    const report = await loadCheckpointFile(model, checkpoint);
+    const saved = await model.save(fileSaveHandler(outDir));
+    console.log(
+      `${entry.name}: loaded ${report.loaded.length} tensors from ${checkpoint}` +
+        (report.ignored.length ? ` (${report.ignored.length} ignored by rule, such as ${report.ignored[0]})` : ''),
+    );
+    console.log(
+      `wrote ${join(outDir, 'model.json')} and ${bytes(saved.modelArtifactsInfo.weightDataBytes ?? 0)} of weights; ` +
+        `load it with tf.loadLayersModel once ${entry.package} is imported.`,
+    );
+    return 0;
+  } finally {
+    model.dispose();
+  }
 }
 
 main(process.argv.slice(2)).then(
