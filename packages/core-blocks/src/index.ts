@@ -1,12 +1,9 @@
 import './layers/register.js';
 
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
-<<<<<<< HEAD
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
-=======
 export * from './checkpoint/index.js';
->>>>>>> issue-3-checkpoints
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
 export { type Column, columnsFigure } from './innovation-figure.js';
