@@ -1,8 +1,11 @@
 import './layers/register.js';
 
+export { type CbamArgs, cbam } from './blocks/cbam.js';
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
+export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
+export { ChannelPool } from './layers/channel-pool.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
 export { INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';
