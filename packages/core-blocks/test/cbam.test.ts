@@ -150,7 +150,7 @@ describe('ChannelPool', () => {
     const y = layer.apply(x) as tf.Tensor;
     expect(y.shape).toEqual([1, 1, 2, 2]);
     const v = Array.from(y.dataSync());
-    [3, 2 / 3, 5, 1].forEach((want, i) => expect(v[i]).toBeCloseTo(want, 6));
+    for (const [i, want] of [3, 2 / 3, 5, 1].entries()) expect(v[i]).toBeCloseTo(want, 6);
     expect(layer.countMacs()).toEqual({ convLinear: 0, attention: 0 });
     expect(CUSTOM_LAYERS).toContain(ChannelPool);
   });
