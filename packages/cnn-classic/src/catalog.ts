@@ -4,6 +4,9 @@ import * as convnext from './convnext.js';
 import * as densenet from './densenet.js';
 import * as efficientnet from './efficientnet.js';
 import * as googlenet from './googlenet.js';
+import * as cbamResnet from './cbam-resnet.js';
+import * as ecaResnet from './eca-resnet.js';
+import * as hrnet from './hrnet.js';
 import * as resnet from './resnet.js';
 import * as vgg from './vgg.js';
 
@@ -45,6 +48,23 @@ export const catalog: readonly ModelEntry[] = [
   convnext.convnext_small,
   convnext.convnext_base,
   convnext.convnext_large,
+  cbamResnet.cbam_resnet18,
+  cbamResnet.cbam_resnet34,
+  cbamResnet.cbam_resnet50,
+  cbamResnet.cbam_resnet101,
+  ecaResnet.eca_resnet18,
+  ecaResnet.eca_resnet34,
+  ecaResnet.eca_resnet50,
+  ecaResnet.eca_resnet101,
+  hrnet.hrnet_w18_small,
+  hrnet.hrnet_w18_small_v2,
+  hrnet.hrnet_w18,
+  hrnet.hrnet_w30,
+  hrnet.hrnet_w32,
+  hrnet.hrnet_w40,
+  hrnet.hrnet_w44,
+  hrnet.hrnet_w48,
+  hrnet.hrnet_w64,
 ];
 
 /** The ideas of this package's families, for the docs site (see docs/architecture.md). */

@@ -28,7 +28,45 @@ export {
 } from './efficientnet.js';
 export { googlenet } from './googlenet.js';
 export {
+  CBAM_RESNET_SPECS,
+  type CbamResNetName,
+  type CbamResNetOptions,
+  cbam_resnet18,
+  cbam_resnet34,
+  cbam_resnet50,
+  cbam_resnet101,
+} from './cbam-resnet.js';
+export {
+  ECA_RESNET_SPECS,
+  type EcaKernelSizes,
+  type EcaResNetName,
+  type EcaResNetOptions,
+  type EcaResNetSpec,
+  eca_resnet18,
+  eca_resnet34,
+  eca_resnet50,
+  eca_resnet101,
+} from './eca-resnet.js';
+export {
+  HRNET_SPECS,
+  type HRNetFeatureMaps,
+  type HRNetName,
+  type HRNetOptions,
+  type HRNetSpec,
+  hrnet_w18,
+  hrnet_w18_small,
+  hrnet_w18_small_v2,
+  hrnet_w30,
+  hrnet_w32,
+  hrnet_w40,
+  hrnet_w44,
+  hrnet_w48,
+  hrnet_w64,
+} from './hrnet.js';
+export {
+  type BlockAttention,
   RESNET_SPECS,
+  type ResNetBody,
   type ResNetName,
   type ResNetSpec,
   resnet18,
@@ -36,6 +74,7 @@ export {
   resnet50,
   resnet101,
   resnet152,
+  resnetFeatures,
   resnext50_32x4d,
   resnext101_32x8d,
   resnext101_64x4d,

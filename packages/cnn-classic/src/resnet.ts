@@ -58,8 +58,21 @@ export type ResNetName = keyof typeof RESNET_SPECS;
 const STAGE_PLANES = [64, 128, 256, 512] as const;
 const EXPANSION = { basic: 1, bottleneck: 4 } as const;
 
-/** Stem, four stages of residual blocks; the classifier is the default `avgpool` + `fc`. */
-function features(spec: ResNetSpec, input: tfl.SymbolicTensor): tfl.SymbolicTensor {
+/**
+ * Where a block may put an attention module (SE, CBAM, ECA): on the residual branch after its
+ * last BatchNorm, before the shortcut is added. `name` is the block's module path (`layer1.0`),
+ * `stage` counts from 0.
+ */
+export type BlockAttention = (y: tfl.SymbolicTensor, block: { name: string; stage: number; channels: number }) => tfl.SymbolicTensor;
+
+/** The block layout and widths of a ResNet row, without its family. */
+export type ResNetBody = Pick<ResNetSpec, 'block' | 'depths' | 'groups' | 'widthPerGroup'>;
+
+/**
+ * Stem, four stages of residual blocks; the classifier is the default `avgpool` + `fc`. Also the
+ * body of the attention ResNets of other authors that keep this layout (CBAM, ECA-Net).
+ */
+export function resnetFeatures(spec: ResNetBody, input: tfl.SymbolicTensor, attention?: BlockAttention): tfl.SymbolicTensor {
   let x = convNormAct(input, {
     conv: 'conv1',
     norm: 'bn1',
@@ -76,7 +89,8 @@ function features(spec: ResNetSpec, input: tfl.SymbolicTensor): tfl.SymbolicTens
     for (let i = 0; i < depth; i++) {
       const stride = stage > 0 && i === 0 ? 2 : 1;
       const name = `layer${stage + 1}.${i}`;
-      x = (spec.block === 'basic' ? basicBlock : bottleneck)(x, spec, name, inChannels, STAGE_PLANES[stage], stride);
+      const attend = attention && ((y: tfl.SymbolicTensor, channels: number) => attention(y, { name, stage, channels }));
+      x = (spec.block === 'basic' ? basicBlock : bottleneck)(x, spec, name, inChannels, STAGE_PLANES[stage], stride, attend);
       inChannels = STAGE_PLANES[stage] * EXPANSION[spec.block];
     }
   });
@@ -85,14 +99,15 @@ function features(spec: ResNetSpec, input: tfl.SymbolicTensor): tfl.SymbolicTens
 
 type Block = (
   x: tfl.SymbolicTensor,
-  spec: ResNetSpec,
+  spec: ResNetBody,
   name: string,
   inChannels: number,
   planes: number,
   stride: number,
+  attend?: (y: tfl.SymbolicTensor, channels: number) => tfl.SymbolicTensor,
 ) => tfl.SymbolicTensor;
 
-const basicBlock: Block = (x, _spec, name, inChannels, planes, stride) => {
+const basicBlock: Block = (x, _spec, name, inChannels, planes, stride, attend) => {
   let y = convNormAct(x, {
     conv: `${name}.conv1`,
     norm: `${name}.bn1`,
@@ -111,10 +126,11 @@ const basicBlock: Block = (x, _spec, name, inChannels, planes, stride) => {
     padding: 1,
     kernelInit: 'kaimingNormalFanOut',
   });
+  if (attend) y = attend(y, planes);
   return residual(x, y, name, inChannels, planes, stride);
 };
 
-const bottleneck: Block = (x, spec, name, inChannels, planes, stride) => {
+const bottleneck: Block = (x, spec, name, inChannels, planes, stride, attend) => {
   const groups = spec.groups ?? 1;
   const width = Math.floor(planes * ((spec.widthPerGroup ?? 64) / 64)) * groups;
   let y = convNormAct(x, {
@@ -137,6 +153,7 @@ const bottleneck: Block = (x, spec, name, inChannels, planes, stride) => {
     kernelInit: 'kaimingNormalFanOut',
   });
   y = convNormAct(y, { conv: `${name}.conv3`, norm: `${name}.bn3`, filters: planes * 4, kernelSize: 1, kernelInit: 'kaimingNormalFanOut' });
+  if (attend) y = attend(y, planes * 4);
   return residual(x, y, name, inChannels, planes * 4, stride);
 };
 
@@ -164,7 +181,7 @@ function entry(name: ResNetName): ModelEntry {
     family: spec.family,
     package: PACKAGE,
     paper: PAPERS[spec.family],
-    architecture: { features: (input) => features(spec, input) },
+    architecture: { features: (input) => resnetFeatures(spec, input) },
   });
 }
 

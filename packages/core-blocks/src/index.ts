@@ -1,14 +1,17 @@
 import './layers/register.js';
 
+export { type CbamArgs, cbam } from './blocks/cbam.js';
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export * from './checkpoint/index.js';
+export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
 export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
+export { ChannelPool } from './layers/channel-pool.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
 export { constantInitializer, INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';
