@@ -32,3 +32,5 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
+export { ChannelShuffle, type ChannelShuffleArgs } from './layers/channel-shuffle.js';
+export { ChannelSplit, type ChannelSplitArgs } from './layers/channel-split.js';
