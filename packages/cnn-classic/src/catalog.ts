@@ -1,8 +1,24 @@
 import type { ModelEntry } from '@zoo/core-blocks';
+import * as alexnet from './alexnet.js';
+import * as convnext from './convnext.js';
+import * as densenet from './densenet.js';
+import * as efficientnet from './efficientnet.js';
+import * as googlenet from './googlenet.js';
 import * as resnet from './resnet.js';
+import * as vgg from './vgg.js';
 
 /** Every model of `@zoo/cnn-classic`, in the order the survey notes list them. */
 export const catalog: readonly ModelEntry[] = [
+  alexnet.alexnet,
+  vgg.vgg11,
+  vgg.vgg11_bn,
+  vgg.vgg13,
+  vgg.vgg13_bn,
+  vgg.vgg16,
+  vgg.vgg16_bn,
+  vgg.vgg19,
+  vgg.vgg19_bn,
+  googlenet.googlenet,
   resnet.resnet18,
   resnet.resnet34,
   resnet.resnet50,
@@ -13,4 +29,20 @@ export const catalog: readonly ModelEntry[] = [
   resnet.resnext101_64x4d,
   resnet.wide_resnet50_2,
   resnet.wide_resnet101_2,
+  densenet.densenet121,
+  densenet.densenet161,
+  densenet.densenet169,
+  densenet.densenet201,
+  efficientnet.efficientnet_b0,
+  efficientnet.efficientnet_b1,
+  efficientnet.efficientnet_b2,
+  efficientnet.efficientnet_b3,
+  efficientnet.efficientnet_b4,
+  efficientnet.efficientnet_b5,
+  efficientnet.efficientnet_b6,
+  efficientnet.efficientnet_b7,
+  convnext.convnext_tiny,
+  convnext.convnext_small,
+  convnext.convnext_base,
+  convnext.convnext_large,
 ];

@@ -1,4 +1,32 @@
+export { alexnet } from './alexnet.js';
 export { catalog } from './catalog.js';
+export {
+  CONVNEXT_SPECS,
+  type ConvNeXtName,
+  type ConvNeXtOptions,
+  type ConvNeXtSpec,
+  convnext_base,
+  convnext_large,
+  convnext_small,
+  convnext_tiny,
+} from './convnext.js';
+export { DENSENET_SPECS, type DenseNetName, type DenseNetSpec, densenet121, densenet161, densenet169, densenet201 } from './densenet.js';
+export {
+  EFFICIENTNET_SPECS,
+  type EfficientNetName,
+  type EfficientNetOptions,
+  type EfficientNetSpec,
+  efficientNetStages,
+  efficientnet_b0,
+  efficientnet_b1,
+  efficientnet_b2,
+  efficientnet_b3,
+  efficientnet_b4,
+  efficientnet_b5,
+  efficientnet_b6,
+  efficientnet_b7,
+} from './efficientnet.js';
+export { googlenet } from './googlenet.js';
 export {
   RESNET_SPECS,
   type ResNetName,
@@ -14,3 +42,4 @@ export {
   wide_resnet50_2,
   wide_resnet101_2,
 } from './resnet.js';
+export { VGG_SPECS, type VggName, type VggSpec, vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn } from './vgg.js';

@@ -1,0 +1,52 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
+import { type HeadStep, mlpHead } from './mlp-head.js';
+import { PACKAGE } from './package-name.js';
+
+/** One step of torchvision's `features` Sequential: a conv (with its ReLU after it) or a max pool. */
+type FeatureStep = { conv: number; kernel: number; stride?: number; padding: number } | 'pool';
+
+/** torchvision's AlexNet (`torchvision/models/alexnet.py`, the one-GPU variant of the paper). */
+const ALEXNET_FEATURES: readonly FeatureStep[] = [
+  { conv: 64, kernel: 11, stride: 4, padding: 2 },
+  'pool',
+  { conv: 192, kernel: 5, padding: 2 },
+  'pool',
+  { conv: 384, kernel: 3, padding: 1 },
+  { conv: 256, kernel: 3, padding: 1 },
+  { conv: 256, kernel: 3, padding: 1 },
+  'pool',
+];
+const ALEXNET_HEAD: readonly HeadStep[] = ['dropout', { linear: 4096 }, 'relu', 'dropout', { linear: 4096 }, 'relu', { linear: 'classes' }];
+
+function features(input: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  let x = input;
+  let i = 0;
+  for (const step of ALEXNET_FEATURES) {
+    if (step === 'pool') {
+      x = apply(new MaxPool2d({ name: `features.${i++}`, poolSize: 3, strides: 2 }), x);
+    } else {
+      const { conv, kernel, stride, padding } = step;
+      x = apply(new Conv2d({ name: `features.${i++}`, filters: conv, kernelSize: kernel, strides: stride, padding }), x);
+      x = apply(activation('relu', `features.${i++}`), x);
+    }
+  }
+  return x;
+}
+
+export const alexnet: ModelEntry = /* @__PURE__ */ defineModel({
+  name: 'alexnet',
+  family: 'AlexNet',
+  package: PACKAGE,
+  paper: {
+    title: 'One weird trick for parallelizing convolutional neural networks',
+    authors: 'Alex Krizhevsky',
+    year: 2014,
+    url: 'https://arxiv.org/abs/1404.5997',
+  },
+  defaultDropRate: 0.5,
+  architecture: {
+    features: (input) => features(input),
+    classifier: (x, o) => mlpHead(x, o, 6, ALEXNET_HEAD),
+  },
+});

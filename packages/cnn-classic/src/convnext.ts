@@ -1,0 +1,119 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  activation,
+  apply,
+  Conv2d,
+  type CreateOptions,
+  defineModel,
+  dense,
+  initializer,
+  LayerScale,
+  layerNorm,
+  type ModelEntry,
+  type ResolvedOptions,
+  StochasticDepth,
+} from '@zoo/core-blocks';
+import { dropPathRateOption } from './drop-path-option.js';
+import { PACKAGE } from './package-name.js';
+
+/**
+ * ConvNeXt as torchvision builds it (`torchvision/models/convnext.py`): a 4x4 patchify stem,
+ * four stages of CNBlocks (7x7 depthwise conv, LayerNorm, 4x MLP with GELU, layer scale,
+ * stochastic depth, residual), and LayerNorm + 2x2 stride-2 conv between stages. In NHWC every
+ * LayerNorm is channels-last; epsilon 1e-6 throughout.
+ */
+export interface ConvNeXtSpec {
+  dims: readonly [number, number, number, number];
+  depths: readonly [number, number, number, number];
+  /** torchvision's default `stochastic_depth_prob` for the variant. */
+  dropPathRate: number;
+}
+
+export const CONVNEXT_SPECS = {
+  convnext_tiny: { dims: [96, 192, 384, 768], depths: [3, 3, 9, 3], dropPathRate: 0.1 },
+  convnext_small: { dims: [96, 192, 384, 768], depths: [3, 3, 27, 3], dropPathRate: 0.4 },
+  convnext_base: { dims: [128, 256, 512, 1024], depths: [3, 3, 27, 3], dropPathRate: 0.5 },
+  convnext_large: { dims: [192, 384, 768, 1536], depths: [3, 3, 27, 3], dropPathRate: 0.5 },
+} as const satisfies Record<string, ConvNeXtSpec>;
+
+export type ConvNeXtName = keyof typeof CONVNEXT_SPECS;
+
+const EPS = 1e-6;
+const LAYER_SCALE = 1e-6;
+
+function cnBlock(x: tfl.SymbolicTensor, name: string, dim: number, dropPath: number): tfl.SymbolicTensor {
+  let y = apply(
+    new Conv2d({ name: `${name}.block.0`, filters: dim, kernelSize: 7, padding: 3, groups: dim, kernelInit: 'truncNormal02' }),
+    x,
+  );
+  y = apply(layerNorm(`${name}.block.2`, EPS), y);
+  y = apply(linear(4 * dim, `${name}.block.3`), y);
+  y = apply(activation('gelu', `${name}.block.4`), y);
+  y = apply(linear(dim, `${name}.block.5`), y);
+  y = apply(new LayerScale({ initValue: LAYER_SCALE, name: `${name}.layer_scale` }), y);
+  if (dropPath > 0) y = apply(new StochasticDepth({ rate: dropPath, name: `${name}.stochastic_depth` }), y);
+  return apply(tfl.layers.add({ name: `${name}.add` }), [y, x]);
+}
+
+/** `nn.Linear` on the channel axis of an NHWC map, initialised as ConvNeXt does. */
+function linear(units: number, name: string): tfl.layers.Layer {
+  return tfl.layers.dense({ units, name, kernelInitializer: initializer('truncNormal02') });
+}
+
+function features(spec: ConvNeXtSpec, input: tfl.SymbolicTensor, dropPathRate: number): tfl.SymbolicTensor {
+  let x = apply(new Conv2d({ name: 'features.0.0', filters: spec.dims[0], kernelSize: 4, strides: 4, kernelInit: 'truncNormal02' }), input);
+  x = apply(layerNorm('features.0.1', EPS), x);
+  const total = spec.depths.reduce((a, b) => a + b, 0);
+  let index = 0;
+  spec.depths.forEach((depth, stage) => {
+    const dim = spec.dims[stage];
+    for (let j = 0; j < depth; j++) {
+      x = cnBlock(x, `features.${2 * stage + 1}.${j}`, dim, (dropPathRate * index) / (total - 1));
+      index++;
+    }
+    if (stage < spec.depths.length - 1) {
+      const down = `features.${2 * stage + 2}`;
+      x = apply(layerNorm(`${down}.0`, EPS), x);
+      x = apply(
+        new Conv2d({ name: `${down}.1`, filters: spec.dims[stage + 1], kernelSize: 2, strides: 2, kernelInit: 'truncNormal02' }),
+        x,
+      );
+    }
+  });
+  return x;
+}
+
+function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+  let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
+  y = apply(layerNorm('classifier.0', EPS), y);
+  if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'dropout' }), y);
+  return apply(dense(o.numClasses, 'classifier.2'), y);
+}
+
+/** ConvNeXt's creation options: the common ones plus `dropPathRate`. */
+export type ConvNeXtOptions = CreateOptions & { dropPathRate?: number };
+
+function entry(name: ConvNeXtName): ModelEntry<ConvNeXtOptions> {
+  const spec: ConvNeXtSpec = CONVNEXT_SPECS[name];
+  return defineModel<ConvNeXtOptions, ResolvedOptions & { dropPathRate: number }>({
+    name,
+    family: 'ConvNeXt',
+    package: PACKAGE,
+    paper: {
+      title: 'A ConvNet for the 2020s',
+      authors: 'Zhuang Liu, Hanzi Mao, Chao-Yuan Wu, Christoph Feichtenhofer, Trevor Darrell, Saining Xie',
+      year: 2022,
+      url: 'https://arxiv.org/abs/2201.03545',
+    },
+    extraOptions: { dropPathRate: dropPathRateOption(spec.dropPathRate) },
+    architecture: {
+      features: (input, o) => features(spec, input, o.dropPathRate),
+      classifier,
+    },
+  });
+}
+
+export const convnext_tiny = /* @__PURE__ */ entry('convnext_tiny');
+export const convnext_small = /* @__PURE__ */ entry('convnext_small');
+export const convnext_base = /* @__PURE__ */ entry('convnext_base');
+export const convnext_large = /* @__PURE__ */ entry('convnext_large');

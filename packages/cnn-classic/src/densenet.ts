@@ -1,0 +1,118 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  AvgPool2d,
+  activation,
+  apply,
+  batchNorm2d,
+  Conv2d,
+  convNormAct,
+  defineModel,
+  linearClassifier,
+  MaxPool2d,
+  type ModelEntry,
+} from '@zoo/core-blocks';
+import { PACKAGE } from './package-name.js';
+
+/**
+ * DenseNet-BC as torchvision builds it (`torchvision/models/densenet.py`): each dense layer sees
+ * the concatenation of every earlier map of its block (BN-ReLU-1x1 conv to `bnSize * growth`,
+ * BN-ReLU-3x3 conv to `growth`); transitions halve the channels and average-pool 2x2.
+ */
+export interface DenseNetSpec {
+  growthRate: number;
+  /** Dense layers in denseblock1..4. */
+  blocks: readonly [number, number, number, number];
+  initFeatures: number;
+}
+
+export const DENSENET_SPECS = {
+  densenet121: { growthRate: 32, blocks: [6, 12, 24, 16], initFeatures: 64 },
+  densenet161: { growthRate: 48, blocks: [6, 12, 36, 24], initFeatures: 96 },
+  densenet169: { growthRate: 32, blocks: [6, 12, 32, 32], initFeatures: 64 },
+  densenet201: { growthRate: 32, blocks: [6, 12, 48, 32], initFeatures: 64 },
+} as const satisfies Record<string, DenseNetSpec>;
+
+export type DenseNetName = keyof typeof DENSENET_SPECS;
+
+const BN_SIZE = 4;
+
+function denseLayer(inputs: tfl.SymbolicTensor, name: string, growth: number): tfl.SymbolicTensor {
+  let x = apply(batchNorm2d(`${name}.norm1`), inputs);
+  x = apply(activation('relu', `${name}.relu1`), x);
+  x = convNormAct(x, {
+    conv: `${name}.conv1`,
+    norm: `${name}.norm2`,
+    act: { kind: 'relu', name: `${name}.relu2` },
+    filters: BN_SIZE * growth,
+    kernelSize: 1,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  return apply(
+    new Conv2d({ name: `${name}.conv2`, filters: growth, kernelSize: 3, padding: 1, useBias: false, kernelInit: 'kaimingNormalFanOut' }),
+    x,
+  );
+}
+
+function transition(x: tfl.SymbolicTensor, name: string, outChannels: number): tfl.SymbolicTensor {
+  let y = apply(batchNorm2d(`${name}.norm`), x);
+  y = apply(activation('relu', `${name}.relu`), y);
+  y = apply(
+    new Conv2d({ name: `${name}.conv`, filters: outChannels, kernelSize: 1, useBias: false, kernelInit: 'kaimingNormalFanOut' }),
+    y,
+  );
+  return apply(new AvgPool2d({ name: `${name}.pool`, poolSize: 2, strides: 2 }), y);
+}
+
+function features(spec: DenseNetSpec, input: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  let x = convNormAct(input, {
+    conv: 'features.conv0',
+    norm: 'features.norm0',
+    act: { kind: 'relu', name: 'features.relu0' },
+    filters: spec.initFeatures,
+    kernelSize: 7,
+    strides: 2,
+    padding: 3,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  x = apply(new MaxPool2d({ name: 'features.pool0', poolSize: 3, strides: 2, padding: 1 }), x);
+  let channels = spec.initFeatures;
+  spec.blocks.forEach((layers, b) => {
+    const block = `features.denseblock${b + 1}`;
+    for (let i = 1; i <= layers; i++) {
+      const y = denseLayer(x, `${block}.denselayer${i}`, spec.growthRate);
+      x = apply(tfl.layers.concatenate({ axis: -1, name: `${block}.denselayer${i}.cat` }), [x, y]);
+    }
+    channels += layers * spec.growthRate;
+    if (b < spec.blocks.length - 1) {
+      channels = Math.floor(channels / 2);
+      x = transition(x, `features.transition${b + 1}`, channels);
+    }
+  });
+  x = apply(batchNorm2d('features.norm5'), x);
+  // torchvision applies this ReLU in forward(), after `features`; the features here include it.
+  return apply(activation('relu', 'relu'), x);
+}
+
+function entry(name: DenseNetName): ModelEntry {
+  const spec: DenseNetSpec = DENSENET_SPECS[name];
+  return defineModel({
+    name,
+    family: 'DenseNet',
+    package: PACKAGE,
+    paper: {
+      title: 'Densely Connected Convolutional Networks',
+      authors: 'Gao Huang, Zhuang Liu, Laurens van der Maaten, Kilian Q. Weinberger',
+      year: 2016,
+      url: 'https://arxiv.org/abs/1608.06993',
+    },
+    architecture: {
+      features: (input) => features(spec, input),
+      classifier: (x, o) => linearClassifier(x, o, { fc: 'classifier' }),
+    },
+  });
+}
+
+export const densenet121 = /* @__PURE__ */ entry('densenet121');
+export const densenet161 = /* @__PURE__ */ entry('densenet161');
+export const densenet169 = /* @__PURE__ */ entry('densenet169');
+export const densenet201 = /* @__PURE__ */ entry('densenet201');

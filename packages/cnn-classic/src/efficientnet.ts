@@ -1,0 +1,159 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  apply,
+  type CreateOptions,
+  convNormAct,
+  defineModel,
+  dense,
+  invertedResidual,
+  type ModelEntry,
+  makeDivisible,
+  type NormArgs,
+  type ResolvedOptions,
+} from '@zoo/core-blocks';
+import { dropPathRateOption } from './drop-path-option.js';
+import { PACKAGE } from './package-name.js';
+
+/**
+ * EfficientNet-B0..B7 as torchvision builds them (`torchvision/models/efficientnet.py`): the B0
+ * stages below, scaled by a width and a depth coefficient. Channels round with
+ * `makeDivisible(c * width, 8)`, block counts with `ceil(n * depth)`. Each MBConv has SE with
+ * `max(1, in / 4)` squeeze channels and SiLU; stochastic depth grows linearly with block index.
+ */
+
+/** B0's stages (the paper's Table 1): expansion, kernel, stride, in, out, blocks. */
+const B0_STAGES = [
+  [1, 3, 1, 32, 16, 1],
+  [6, 3, 2, 16, 24, 2],
+  [6, 5, 2, 24, 40, 2],
+  [6, 3, 2, 40, 80, 3],
+  [6, 5, 1, 80, 112, 3],
+  [6, 5, 2, 112, 192, 4],
+  [6, 3, 1, 192, 320, 1],
+] as const;
+
+export interface EfficientNetSpec {
+  width: number;
+  depth: number;
+  /** Dropout before the classifier (torchvision's `dropout`). */
+  dropout: number;
+  inputSize: number;
+  /** B5-B7 were trained with TF's BatchNorm: eps 1e-3, momentum 0.01. */
+  norm?: NormArgs;
+}
+
+const TF_NORM: NormArgs = { eps: 1e-3, momentum: 0.01 };
+
+export const EFFICIENTNET_SPECS = {
+  efficientnet_b0: { width: 1.0, depth: 1.0, dropout: 0.2, inputSize: 224 },
+  efficientnet_b1: { width: 1.0, depth: 1.1, dropout: 0.2, inputSize: 240 },
+  efficientnet_b2: { width: 1.1, depth: 1.2, dropout: 0.3, inputSize: 260 },
+  efficientnet_b3: { width: 1.2, depth: 1.4, dropout: 0.3, inputSize: 300 },
+  efficientnet_b4: { width: 1.4, depth: 1.8, dropout: 0.4, inputSize: 380 },
+  efficientnet_b5: { width: 1.6, depth: 2.2, dropout: 0.4, inputSize: 456, norm: TF_NORM },
+  efficientnet_b6: { width: 1.8, depth: 2.6, dropout: 0.5, inputSize: 528, norm: TF_NORM },
+  efficientnet_b7: { width: 2.0, depth: 3.1, dropout: 0.5, inputSize: 600, norm: TF_NORM },
+} as const satisfies Record<string, EfficientNetSpec>;
+
+export type EfficientNetName = keyof typeof EFFICIENTNET_SPECS;
+
+/** torchvision's default `stochastic_depth_prob` for every B variant. */
+const DROP_PATH_RATE = 0.2;
+
+/** The scaled stages: channels and block counts after compound scaling. */
+export function efficientNetStages(spec: EfficientNetSpec) {
+  const ch = (c: number) => makeDivisible(c * spec.width, 8);
+  return B0_STAGES.map(([expand, kernel, stride, inC, outC, n]) => ({
+    expand,
+    kernel,
+    stride,
+    inChannels: ch(inC),
+    outChannels: ch(outC),
+    blocks: Math.ceil(n * spec.depth),
+  }));
+}
+
+function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, dropPathRate: number): tfl.SymbolicTensor {
+  const stages = efficientNetStages(spec);
+  const norm = spec.norm ?? {};
+  let x = convNormAct(input, {
+    conv: 'features.0.0',
+    norm: 'features.0.1',
+    act: { kind: 'silu', name: 'features.0.2' },
+    filters: stages[0].inChannels,
+    kernelSize: 3,
+    strides: 2,
+    padding: 1,
+    kernelInit: 'kaimingNormalFanOut',
+    ...norm,
+  });
+  const total = stages.reduce((n, s) => n + s.blocks, 0);
+  let index = 0;
+  stages.forEach((s, stage) => {
+    for (let j = 0; j < s.blocks; j++) {
+      const inChannels = j === 0 ? s.inChannels : s.outChannels;
+      x = invertedResidual(x, {
+        name: `features.${stage + 1}.${j}`,
+        outChannels: s.outChannels,
+        expandedChannels: makeDivisible(inChannels * s.expand, 8),
+        kernelSize: s.kernel,
+        stride: j === 0 ? s.stride : 1,
+        activation: 'silu',
+        se: { squeezeChannels: Math.max(1, Math.floor(inChannels / 4)), activation: 'silu', gate: 'sigmoid' },
+        dropPath: (dropPathRate * index) / total,
+        kernelInit: 'kaimingNormalFanOut',
+        ...norm,
+      });
+      index++;
+    }
+  });
+  const last = stages[stages.length - 1].outChannels;
+  return convNormAct(x, {
+    conv: `features.${stages.length + 1}.0`,
+    norm: `features.${stages.length + 1}.1`,
+    act: { kind: 'silu', name: `features.${stages.length + 1}.2` },
+    filters: 4 * last,
+    kernelSize: 1,
+    kernelInit: 'kaimingNormalFanOut',
+    ...norm,
+  });
+}
+
+/** EfficientNet's creation options: the common ones plus `dropPathRate`. */
+export type EfficientNetOptions = CreateOptions & { dropPathRate?: number };
+
+function entry(name: EfficientNetName): ModelEntry<EfficientNetOptions> {
+  const spec: EfficientNetSpec = EFFICIENTNET_SPECS[name];
+  return defineModel<EfficientNetOptions, ResolvedOptions & { dropPathRate: number }>({
+    name,
+    family: 'EfficientNet',
+    package: PACKAGE,
+    paper: {
+      title: 'EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks',
+      authors: 'Mingxing Tan, Quoc V. Le',
+      year: 2019,
+      url: 'https://arxiv.org/abs/1905.11946',
+    },
+    // The reference figures are measured at 224 for every variant; `spec.inputSize` is the
+    // resolution each was trained at, which callers pass as `inputShape`.
+    defaultDropRate: spec.dropout,
+    extraOptions: { dropPathRate: dropPathRateOption(DROP_PATH_RATE) },
+    architecture: {
+      features: (input, o) => features(spec, input, o.dropPathRate),
+      classifier: (x, o) => {
+        let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
+        if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.0' }), y);
+        return apply(dense(o.numClasses, 'classifier.1'), y);
+      },
+    },
+  });
+}
+
+export const efficientnet_b0 = /* @__PURE__ */ entry('efficientnet_b0');
+export const efficientnet_b1 = /* @__PURE__ */ entry('efficientnet_b1');
+export const efficientnet_b2 = /* @__PURE__ */ entry('efficientnet_b2');
+export const efficientnet_b3 = /* @__PURE__ */ entry('efficientnet_b3');
+export const efficientnet_b4 = /* @__PURE__ */ entry('efficientnet_b4');
+export const efficientnet_b5 = /* @__PURE__ */ entry('efficientnet_b5');
+export const efficientnet_b6 = /* @__PURE__ */ entry('efficientnet_b6');
+export const efficientnet_b7 = /* @__PURE__ */ entry('efficientnet_b7');

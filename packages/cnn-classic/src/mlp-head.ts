@@ -1,0 +1,27 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { AdaptiveAvgPool2d, activation, apply, dense, type ResolvedOptions } from '@zoo/core-blocks';
+
+/** One position of torchvision's `classifier` Sequential: a linear layer, or ReLU, or dropout. */
+export type HeadStep = { linear: number | 'classes' } | 'relu' | 'dropout';
+
+/**
+ * AlexNet's and VGG's head: adaptive average pooling to a fixed grid (`avgpool`), flattening in
+ * PyTorch's channel-major order, then `classifier.<i>` as the reference's Sequential lists it.
+ * Flattening channel-major keeps each `classifier.*` weight a plain transpose of PyTorch's.
+ */
+export function mlpHead(features: tfl.SymbolicTensor, o: ResolvedOptions, grid: number, steps: readonly HeadStep[]): tfl.SymbolicTensor {
+  let x = apply(new AdaptiveAvgPool2d({ outputSize: grid, name: 'avgpool' }), features);
+  x = apply(tfl.layers.permute({ dims: [3, 1, 2], name: 'avgpool.nchw' }), x);
+  x = apply(tfl.layers.flatten({ name: 'flatten' }), x);
+  steps.forEach((step, i) => {
+    const name = `classifier.${i}`;
+    if (step === 'relu') x = apply(activation('relu', name), x);
+    else if (step === 'dropout') {
+      if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name }), x);
+    } else {
+      const units = step.linear === 'classes' ? o.numClasses : step.linear;
+      x = apply(dense(units, name), x);
+    }
+  });
+  return x;
+}
