@@ -9,6 +9,16 @@ export {
   mobilenet_v1_075,
   mobilenet_v1_100,
 } from './mobilenet-v1.js';
+export { MOBILENET_V2_STAGES, type MobileNetV2Options, mobilenet_v2 } from './mobilenet-v2.js';
+export {
+  MOBILENET_V3_SPECS,
+  type MobileNetV3Block,
+  type MobileNetV3Name,
+  type MobileNetV3Options,
+  type MobileNetV3Spec,
+  mobilenet_v3_large,
+  mobilenet_v3_small,
+} from './mobilenet-v3.js';
 export {
   SHUFFLENET_V1_SPECS,
   type ShuffleNetV1Name,
@@ -31,4 +41,3 @@ export {
   shufflenet_v2_x2_0,
 } from './shufflenet-v2.js';
 export { SQUEEZENET_SPECS, type SqueezeNetName, type SqueezeNetSpec, squeezenet1_0, squeezenet1_1 } from './squeezenet.js';
-export { makeDivisible } from './width.js';

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type CreateOptions, convNormAct, defineModel, linearClassifier, type ModelEntry, type PaperRef, type ResolvedOptions } from '@zoo/core-blocks';
+import { type CreateOptions, convNormAct, defineModel, linearClassifier, makeDivisible, type ModelEntry, type PaperRef, type ResolvedOptions } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
-import { makeDivisible, widthMultiplierOption } from './width.js';
+import { widthMultiplierOption } from './width.js';
 
 /**
  * MobileNetV1 as timm builds it (`_gen_mobilenet_v1` in `timm/models/efficientnet.py`): a 3x3

@@ -31,10 +31,10 @@ export function expectReferenceFigures(entry: ModelEntry): void {
  * One `fit` step on the cpu backend (the one with every gradient kernel) at a tiny input: the
  * loss must be finite and the named layer's kernel must move.
  */
-export async function expectOneFitStep(entry: ModelEntry, layer: string, size = 32): Promise<void> {
+export async function expectOneFitStep(entry: ModelEntry, layer: string, size = 32, options: object = {}): Promise<void> {
   const previous = tf.getBackend();
   await tf.setBackend('cpu');
-  const m = entry.create({ inputShape: [size, size, 3], numClasses: 2 });
+  const m = entry.create({ ...options, inputShape: [size, size, 3], numClasses: 2 });
   m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
   const before = (m.getLayer(layer).getWeights()[0].dataSync() as Float32Array).slice();
   const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 2);
