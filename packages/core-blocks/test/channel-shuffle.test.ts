@@ -52,7 +52,9 @@ describe('ChannelShuffle', () => {
 
   it('rejects groups that do not divide the channels', () => {
     expect(() => new ChannelShuffle({ groups: 0 })).toThrow(ZooOptionError);
-    expect(() => apply(new ChannelShuffle({ groups: 5, name: 's' }), tfl.input({ shape: [4, 4, 12] }))).toThrow(/divisor of the input channels \(12\)/);
+    expect(() => apply(new ChannelShuffle({ groups: 5, name: 's' }), tfl.input({ shape: [4, 4, 12] }))).toThrow(
+      /divisor of the input channels \(12\)/,
+    );
   });
 
   it('saves and loads with its config, split and shuffle together', async () => {
@@ -98,6 +100,8 @@ describe('ChannelSplit', () => {
 
   it('rejects a channel count it cannot split evenly', () => {
     expect(() => new ChannelSplit({ parts: 0 })).toThrow(ZooOptionError);
-    expect(() => new ChannelSplit({ parts: 2, name: 'split' }).apply(tfl.input({ shape: [4, 4, 5] }))).toThrow(/divisor of the input channels \(5\)/);
+    expect(() => new ChannelSplit({ parts: 2, name: 'split' }).apply(tfl.input({ shape: [4, 4, 5] }))).toThrow(
+      /divisor of the input channels \(5\)/,
+    );
   });
 });

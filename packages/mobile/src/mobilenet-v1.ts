@@ -1,5 +1,14 @@
-import * as tfl from '@tensorflow/tfjs-layers';
-import { type CreateOptions, convNormAct, defineModel, linearClassifier, makeDivisible, type ModelEntry, type PaperRef, type ResolvedOptions } from '@zoo/core-blocks';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  type CreateOptions,
+  convNormAct,
+  defineModel,
+  linearClassifier,
+  type ModelEntry,
+  makeDivisible,
+  type PaperRef,
+  type ResolvedOptions,
+} from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
 import { widthMultiplierOption } from './width.js';
 

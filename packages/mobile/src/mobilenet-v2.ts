@@ -1,4 +1,4 @@
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   type CreateOptions,
   convNormAct,

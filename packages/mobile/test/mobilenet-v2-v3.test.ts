@@ -2,12 +2,13 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { Activation, makeDivisible, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type Activation, makeDivisible, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
 import { catalog, MOBILENET_V3_SPECS, mobilenet_v2, mobilenet_v3_large, mobilenet_v3_small } from '../src/index.js';
 import { expectOneFitStep, expectReferenceFigures, expectWasmMatchesCpu, referenceNames } from './support.js';
 
 const mobilenets = catalog.filter((e) => e.name === 'mobilenet_v2' || e.name in MOBILENET_V3_SPECS);
-const kernelShape = (m: tf.LayersModel, layer: string) => m.getLayer(layer).getWeights()[0].shape;
+const kernelShape = (m: tfl.LayersModel, layer: string) => m.getLayer(layer).getWeights()[0].shape;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
