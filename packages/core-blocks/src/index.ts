@@ -12,6 +12,8 @@ export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
 export { ChannelPool } from './layers/channel-pool.js';
+export { ChannelShuffle, type ChannelShuffleArgs } from './layers/channel-shuffle.js';
+export { ChannelSplit, type ChannelSplitArgs } from './layers/channel-split.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
 export { constantInitializer, INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';

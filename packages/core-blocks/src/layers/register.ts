@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Activation } from './activation.js';
 import { AdaptiveAvgPool2d } from './adaptive-avg-pool.js';
 import { ChannelPool } from './channel-pool.js';
+import { ChannelShuffle } from './channel-shuffle.js';
+import { ChannelSplit } from './channel-split.js';
 import { Conv2d } from './conv2d.js';
 import { LayerScale } from './layer-scale.js';
 import { AvgPool2d, MaxPool2d } from './pool2d.js';
@@ -11,5 +13,5 @@ import { StochasticDepth } from './stochastic-depth.js';
  * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
  * `tf.loadLayersModel` once `@zoo/core-blocks` is imported. Idempotent.
  */
-export const CUSTOM_LAYERS = [Conv2d, MaxPool2d, AvgPool2d, Activation, AdaptiveAvgPool2d, LayerScale, StochasticDepth, ChannelPool] as const;
+export const CUSTOM_LAYERS = [Conv2d, MaxPool2d, AvgPool2d, Activation, AdaptiveAvgPool2d, LayerScale, StochasticDepth, ChannelPool, ChannelShuffle, ChannelSplit] as const;
 for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');

@@ -1,0 +1,162 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  type ActivationName,
+  activation,
+  apply,
+  type CreateOptions,
+  convNormAct,
+  defineModel,
+  dense,
+  invertedResidual,
+  type ModelEntry,
+  makeDivisible,
+  type PaperRef,
+  type ResolvedOptions,
+} from '@zoo/core-blocks';
+import { PACKAGE } from './package-name.js';
+import { widthMultiplierOption } from './width.js';
+
+/**
+ * MobileNetV3 as torchvision builds it (`torchvision/models/mobilenetv3.py`): inverted residual
+ * blocks with optional squeeze-and-excitation (hard-sigmoid gate), ReLU or hard-swish (PyTorch's
+ * definitions, not Keras'), BatchNorm with eps 0.001 and momentum 0.01, and a two-layer head.
+ * Layer names are torchvision's module paths (`features.4.block.2.fc1`).
+ */
+const PAPER: PaperRef = {
+  title: 'Searching for MobileNetV3',
+  authors:
+    'Andrew Howard, Mark Sandler, Grace Chu, Liang-Chieh Chen, Bo Chen, Mingxing Tan, Weijun Wang, Yukun Zhu, Ruoming Pang, Vijay Vasudevan, Quoc V. Le, Hartwig Adam',
+  year: 2019,
+  url: 'https://arxiv.org/abs/1905.02244',
+};
+
+/** One block: kernel, expanded channels, output channels, squeeze-excite, activation (RE/HS), stride. */
+export type MobileNetV3Block = readonly [kernel: number, expanded: number, out: number, se: boolean, act: 'RE' | 'HS', stride: number];
+
+export interface MobileNetV3Spec {
+  blocks: readonly MobileNetV3Block[];
+  /** Width of the head's hidden linear layer, before the multiplier. */
+  lastChannel: number;
+}
+
+/** The paper's Tables 1 and 2, a line per block, as torchvision's `bneck_conf` lists them. */
+export const MOBILENET_V3_SPECS = {
+  mobilenet_v3_large: {
+    blocks: [
+      [3, 16, 16, false, 'RE', 1],
+      [3, 64, 24, false, 'RE', 2],
+      [3, 72, 24, false, 'RE', 1],
+      [5, 72, 40, true, 'RE', 2],
+      [5, 120, 40, true, 'RE', 1],
+      [5, 120, 40, true, 'RE', 1],
+      [3, 240, 80, false, 'HS', 2],
+      [3, 200, 80, false, 'HS', 1],
+      [3, 184, 80, false, 'HS', 1],
+      [3, 184, 80, false, 'HS', 1],
+      [3, 480, 112, true, 'HS', 1],
+      [3, 672, 112, true, 'HS', 1],
+      [5, 672, 160, true, 'HS', 2],
+      [5, 960, 160, true, 'HS', 1],
+      [5, 960, 160, true, 'HS', 1],
+    ],
+    lastChannel: 1280,
+  },
+  mobilenet_v3_small: {
+    blocks: [
+      [3, 16, 16, true, 'RE', 2],
+      [3, 72, 24, false, 'RE', 2],
+      [3, 88, 24, false, 'RE', 1],
+      [5, 96, 40, true, 'HS', 2],
+      [5, 240, 40, true, 'HS', 1],
+      [5, 240, 40, true, 'HS', 1],
+      [5, 120, 48, true, 'HS', 1],
+      [5, 144, 48, true, 'HS', 1],
+      [5, 288, 96, true, 'HS', 2],
+      [5, 576, 96, true, 'HS', 1],
+      [5, 576, 96, true, 'HS', 1],
+    ],
+    lastChannel: 1024,
+  },
+} as const satisfies Record<string, MobileNetV3Spec>;
+
+export type MobileNetV3Name = keyof typeof MOBILENET_V3_SPECS;
+
+export interface MobileNetV3Options extends CreateOptions {
+  /** Scales every width before rounding to a multiple of 8 (default 1), torchvision's `width_mult`. */
+  widthMultiplier?: number;
+}
+
+type Resolved = ResolvedOptions & Required<Pick<MobileNetV3Options, 'widthMultiplier'>>;
+
+const STEM = 16;
+const BN = { eps: 0.001, momentum: 0.01 };
+const ACT: Record<MobileNetV3Block[4], ActivationName> = { RE: 'relu', HS: 'hardswish' };
+const init = 'kaimingNormalFanOut';
+
+function features(spec: MobileNetV3Spec, input: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
+  const width = (c: number) => makeDivisible(c * o.widthMultiplier);
+  let x = convNormAct(input, {
+    conv: 'features.0.0',
+    norm: 'features.0.1',
+    act: { kind: 'hardswish', name: 'features.0.2' },
+    filters: width(STEM),
+    kernelSize: 3,
+    strides: 2,
+    padding: 1,
+    kernelInit: init,
+    ...BN,
+  });
+  spec.blocks.forEach(([kernel, expanded, out, se, act, stride], i) => {
+    const exp = width(expanded);
+    x = invertedResidual(x, {
+      name: `features.${i + 1}`,
+      outChannels: width(out),
+      expandedChannels: exp,
+      kernelSize: kernel,
+      stride,
+      activation: ACT[act],
+      se: se ? { squeezeChannels: makeDivisible(Math.floor(exp / 4)), activation: 'relu', gate: 'hardsigmoid' } : undefined,
+      kernelInit: init,
+      ...BN,
+    });
+  });
+  const n = spec.blocks.length + 1;
+  return convNormAct(x, {
+    conv: `features.${n}.0`,
+    norm: `features.${n}.1`,
+    act: { kind: 'hardswish', name: `features.${n}.2` },
+    filters: 6 * (x.shape[3] as number),
+    kernelSize: 1,
+    kernelInit: init,
+    ...BN,
+  });
+}
+
+/** `avgpool`, then `classifier`: linear, hard-swish, dropout (the `dropRate` option), linear. */
+function classifier(spec: MobileNetV3Spec, x: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
+  x = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
+  x = apply(dense(makeDivisible(spec.lastChannel * o.widthMultiplier), 'classifier.0'), x);
+  x = apply(activation('hardswish', 'classifier.1'), x);
+  if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.2' }), x);
+  return apply(dense(o.numClasses, 'classifier.3'), x);
+}
+
+// Entries are pure so that a bundler drops the ones an app does not import.
+function entry(name: MobileNetV3Name): ModelEntry<MobileNetV3Options> {
+  const spec: MobileNetV3Spec = MOBILENET_V3_SPECS[name];
+  return defineModel<MobileNetV3Options, Resolved>({
+    name,
+    family: 'MobileNetV3',
+    package: PACKAGE,
+    paper: PAPER,
+    defaultDropRate: 0.2,
+    extraOptions: { widthMultiplier: widthMultiplierOption(1) },
+    architecture: {
+      features: (input, o) => features(spec, input, o),
+      classifier: (x, o) => classifier(spec, x, o),
+    },
+  });
+}
+
+export const mobilenet_v3_large = /* @__PURE__ */ entry('mobilenet_v3_large');
+export const mobilenet_v3_small = /* @__PURE__ */ entry('mobilenet_v3_small');
