@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm new-family <name>`: creates packages/<name>, a family package with one example model,
 // from templates/family, and a changeset announcing it. See docs/contributing.md.
+// Markdown templates end in `.tmpl` so that no formatter reads their placeholders as emphasis.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -61,21 +62,21 @@ export function newFamily(name, { root = ROOT, install = true } = {}) {
   const target = join(root, 'packages', name);
   const created = [];
   for (const file of templateFiles(TEMPLATE)) {
-    const out = join(target, render(relative(TEMPLATE, file), names));
+    const out = join(target, render(relative(TEMPLATE, file), names).replace(/\.tmpl$/, ''));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, render(readFileSync(file, 'utf8'), names));
     created.push(relative(root, out));
   }
   const changeset = join(root, '.changeset', `${name}-new-family.md`);
-  writeFileSync(changeset, render(readFileSync(join(ROOT, 'templates', 'changeset.md'), 'utf8'), names));
+  writeFileSync(changeset, render(readFileSync(join(ROOT, 'templates', 'changeset.md.tmpl'), 'utf8'), names));
   created.push(relative(root, changeset));
   if (install) {
     // Links the new package into the workspace; CI's default of a frozen lockfile would refuse it.
     const r = spawnSync('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0)
       throw new Error(`pnpm install failed (exit ${r.status}); the files are in place: fix the cause and run \`pnpm install\`.`);
-    // Names of other lengths than the placeholders' wrap lines differently: format as the linter wants.
-    const f = spawnSync('pnpm', ['exec', 'biome', 'format', '--write', join('packages', name)], { cwd: root, stdio: 'ignore' });
+    // Names of other lengths than the placeholders' wrap lines differently: format and sort imports as the linter wants.
+    const f = spawnSync('pnpm', ['exec', 'biome', 'check', '--write', join('packages', name)], { cwd: root, stdio: 'ignore' });
     if (f.status !== 0) throw new Error(`biome could not format packages/${name} (exit ${f.status}).`);
   }
   return { names, created };

@@ -88,7 +88,8 @@ describe('__model__', () => {
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
     // tfjs's cpu backend is the one with gradient kernels, and it is slow: keep the step small.
-    const m = __model__.create({ inputShape: [16, 16, 3], numClasses: 2 });
+    // tfjs's categoricalCrossentropy expects probabilities: on logits it clips to zero gradients.
+    const m = __model__.create({ inputShape: [16, 16, 3], numClasses: 2, classifierActivation: 'softmax' });
     m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     const before = (m.getLayer('stages.0.0.conv_pw').getWeights()[0].dataSync() as Float32Array).slice();
     const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2);
