@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { copyWorkspace, run } from './workspace.js';
+
+// A contributor's path: a clone, `pnpm new-family <name>`, then turbo builds and tests the new
+// package at once and the CLI lists its model, with no edit anywhere else.
+const NAME = 'demo-nets';
+let root: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'zoo-new-family-'));
+  copyWorkspace(root);
+});
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const newFamily = (...args: string[]) => run('node', ['scripts/new-family.mjs', ...args], { cwd: root, check: false });
+
+describe('pnpm new-family', () => {
+  it.each([
+    ['Demo_Nets', /not a valid family name: use lowercase kebab-case/],
+    ['demo--nets', /not a valid family name/],
+    ['9nets', /not a valid family name/],
+    ['cnn-classic', /packages\/cnn-classic already exists/],
+    ['', /Give the family a name/],
+  ])('refuses %p with a clear error and writes nothing', (name, message) => {
+    const listing = () => [...readdirSync(join(root, 'packages')), ...readdirSync(join(root, '.changeset'))].sort();
+    const before = listing();
+    const r = newFamily(...(name ? [name] : []), '--no-install');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(listing()).toEqual(before);
+  });
+
+  it(
+    'creates a family package that builds, passes its tests and is listed by the CLI',
+    () => {
+      const before = new Set(readdirSync(join(root, 'packages')));
+      run('node', ['scripts/new-family.mjs', NAME], { cwd: root });
+      expect(readdirSync(join(root, 'packages')).filter((d) => !before.has(d))).toEqual([NAME]);
+
+      const pkg = join(root, 'packages', NAME);
+      for (const file of [
+        'package.json',
+        'README.md',
+        'tsconfig.json',
+        'tsconfig.build.json',
+        'jest.config.js',
+        'src/index.ts',
+        'src/catalog.ts',
+        'src/package-name.ts',
+        `src/${NAME}.ts`,
+        `test/${NAME}.test.ts`,
+      ]) {
+        expect(existsSync(join(pkg, file))).toBe(true);
+      }
+      for (const file of ['tsconfig.json', 'tsconfig.build.json', 'jest.config.js']) {
+        expect(readFileSync(join(pkg, file), 'utf8')).toBe(readFileSync(join(root, 'packages/cnn-classic', file), 'utf8'));
+      }
+      const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+      expect(manifest).toMatchObject({
+        name: `@zoo/${NAME}`,
+        zoo: { catalog: './catalog' },
+        sideEffects: false,
+        dependencies: { '@zoo/core-blocks': 'workspace:^' },
+        peerDependencies: { '@tensorflow/tfjs-core': '^4.22.0', '@tensorflow/tfjs-layers': '^4.22.0' },
+      });
+      expect(Object.keys(manifest.exports)).toEqual(['.', './catalog', './package.json']);
+      const source = readFileSync(join(pkg, `src/${NAME}.ts`), 'utf8');
+      expect(source).toMatch(/DEMO_NETS_SPECS = \{\n\s+demo_nets_tiny: \{/);
+      expect(source).not.toMatch(/__(family|Family|FAMILY|model)__/);
+      expect(readFileSync(join(root, '.changeset', `${NAME}-new-family.md`), 'utf8')).toMatch(`'@zoo/${NAME}': minor`);
+
+      // The package builds (with the packages it depends on), lints, type-checks and tests at once.
+      const turbo = run('pnpm', ['turbo', 'run', 'build', 'lint', 'typecheck', 'test', `--filter=@zoo/${NAME}`], { cwd: root });
+      expect(turbo.stdout).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+      expect(turbo.stdout).toMatch(/params and MACs equal the figures derived from its specification/);
+
+      const list = run('node', ['packages/profiler/dist/cli.js', 'list', '--json'], { cwd: root });
+      const models = JSON.parse(list.stdout) as { name: string; package: string; family: string }[];
+      expect(models).toContainEqual(expect.objectContaining({ name: 'demo_nets_tiny', package: `@zoo/${NAME}`, family: 'DemoNets' }));
+
+      expect(newFamily(NAME, '--no-install')).toMatchObject({ status: 2, stderr: expect.stringMatching(/already exists/) });
+    },
+    6 * 60_000,
+  );
+});

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `pnpm new-family <name>`: creates packages/<name>, a family package with one example model,
+// from templates/family, and a changeset announcing it. See docs/contributing.md.
+// Markdown templates end in `.tmpl` so that no formatter reads their placeholders as emphasis.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TEMPLATE = join(ROOT, 'templates', 'family');
+const USAGE = 'Usage: pnpm new-family <name> [--no-install]   (name in lowercase kebab-case, e.g. `efficient-nets`)';
+
+class UsageError extends Error {}
+
+/** The spellings of the family name that the template's placeholders stand for. */
+export function spellings(name) {
+  const words = name.split('-');
+  const pascal = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return {
+    __family__: name,
+    __Family__: pascal,
+    __FAMILY__: words.join('_').toUpperCase(),
+    __model__: `${words.join('_')}_tiny`,
+  };
+}
+
+export function checkName(name, root = ROOT) {
+  if (!name || name.startsWith('-')) throw new UsageError(`Give the family a name.\n${USAGE}`);
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
+    throw new UsageError(
+      `\`${name}\` is not a valid family name: use lowercase kebab-case (letters, digits and single hyphens, starting with a letter), e.g. \`efficient-nets\`.`,
+    );
+  }
+  if (existsSync(join(root, 'packages', name))) throw new UsageError(`packages/${name} already exists: choose another name.`);
+  for (const dir of ['packages', 'apps']) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const sub of readdirSync(join(root, dir))) {
+      const file = join(root, dir, sub, 'package.json');
+      if (existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === `@zoo/${name}`) {
+        throw new UsageError(`@zoo/${name} already exists (${dir}/${sub}): choose another name.`);
+      }
+    }
+  }
+}
+
+function render(text, names) {
+  return text.replace(/__(family|Family|FAMILY|model)__/g, (token) => names[token]);
+}
+
+function* templateFiles(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* templateFiles(path);
+    else yield path;
+  }
+}
+
+export function newFamily(name, { root = ROOT, install = true } = {}) {
+  checkName(name, root);
+  const names = spellings(name);
+  const target = join(root, 'packages', name);
+  const created = [];
+  for (const file of templateFiles(TEMPLATE)) {
+    const out = join(target, render(relative(TEMPLATE, file), names).replace(/\.tmpl$/, ''));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, render(readFileSync(file, 'utf8'), names));
+    created.push(relative(root, out));
+  }
+  const changeset = join(root, '.changeset', `${name}-new-family.md`);
+  writeFileSync(changeset, render(readFileSync(join(ROOT, 'templates', 'changeset.md.tmpl'), 'utf8'), names));
+  created.push(relative(root, changeset));
+  if (install) {
+    // Links the new package into the workspace; CI's default of a frozen lockfile would refuse it.
+    const r = spawnSync('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0)
+      throw new Error(`pnpm install failed (exit ${r.status}); the files are in place: fix the cause and run \`pnpm install\`.`);
+    // Names of other lengths than the placeholders' wrap lines differently: format and sort imports as the linter wants.
+    const f = spawnSync('pnpm', ['exec', 'biome', 'check', '--write', join('packages', name)], { cwd: root, stdio: 'ignore' });
+    if (f.status !== 0) throw new Error(`biome could not format packages/${name} (exit ${f.status}).`);
+  }
+  return { names, created };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const install = !args.includes('--no-install');
+  const [name, ...rest] = args.filter((a) => a !== '--no-install');
+  try {
+    if (rest.length > 0) throw new UsageError(`Unexpected arguments: ${rest.join(' ')}.\n${USAGE}`);
+    const { names, created } = newFamily(name, { install });
+    console.log(`Created @zoo/${name} with the example model \`${names.__model__}\`:\n${created.map((f) => `  ${f}`).join('\n')}`);
+    console.log(`\nNext: pnpm turbo run build test --filter=@zoo/${name}, then replace the example (docs/contributing.md).`);
+  } catch (err) {
+    console.error(`new-family: ${err.message}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  }
+}

@@ -1,0 +1,2 @@
+/** The npm name catalog entries report as their package. */
+export const PACKAGE = '@zoo/__family__';
