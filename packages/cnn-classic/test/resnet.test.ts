@@ -99,7 +99,8 @@ describe('ResNet layout', () => {
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
     // tfjs's cpu backend is the one with gradient kernels, and it is slow: keep the step small.
-    const m = resnet18.create({ inputShape: [16, 16, 3], numClasses: 2 });
+    // tfjs's categoricalCrossentropy expects probabilities, not logits: end in softmax.
+    const m = resnet18.create({ inputShape: [16, 16, 3], numClasses: 2, classifierActivation: 'softmax' });
     m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     const before = (m.getLayer('layer1.0.conv1').getWeights()[0].dataSync() as Float32Array).slice();
     const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2);
