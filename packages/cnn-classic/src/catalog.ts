@@ -1,11 +1,11 @@
 import type { ModelEntry } from '@zoo/core-blocks';
 import * as alexnet from './alexnet.js';
+import * as cbamResnet from './cbam-resnet.js';
 import * as convnext from './convnext.js';
 import * as densenet from './densenet.js';
+import * as ecaResnet from './eca-resnet.js';
 import * as efficientnet from './efficientnet.js';
 import * as googlenet from './googlenet.js';
-import * as cbamResnet from './cbam-resnet.js';
-import * as ecaResnet from './eca-resnet.js';
 import * as hrnet from './hrnet.js';
 import * as resnet from './resnet.js';
 import * as vgg from './vgg.js';

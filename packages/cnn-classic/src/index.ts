@@ -1,6 +1,15 @@
 export { alexnet } from './alexnet.js';
 export { catalog } from './catalog.js';
 export {
+  CBAM_RESNET_SPECS,
+  type CbamResNetName,
+  type CbamResNetOptions,
+  cbam_resnet18,
+  cbam_resnet34,
+  cbam_resnet50,
+  cbam_resnet101,
+} from './cbam-resnet.js';
+export {
   CONVNEXT_SPECS,
   type ConvNeXtName,
   type ConvNeXtOptions,
@@ -11,6 +20,17 @@ export {
   convnext_tiny,
 } from './convnext.js';
 export { DENSENET_SPECS, type DenseNetName, type DenseNetSpec, densenet121, densenet161, densenet169, densenet201 } from './densenet.js';
+export {
+  ECA_RESNET_SPECS,
+  type EcaKernelSizes,
+  type EcaResNetName,
+  type EcaResNetOptions,
+  type EcaResNetSpec,
+  eca_resnet18,
+  eca_resnet34,
+  eca_resnet50,
+  eca_resnet101,
+} from './eca-resnet.js';
 export {
   EFFICIENTNET_SPECS,
   type EfficientNetName,
@@ -27,26 +47,6 @@ export {
   efficientnet_b7,
 } from './efficientnet.js';
 export { googlenet } from './googlenet.js';
-export {
-  CBAM_RESNET_SPECS,
-  type CbamResNetName,
-  type CbamResNetOptions,
-  cbam_resnet18,
-  cbam_resnet34,
-  cbam_resnet50,
-  cbam_resnet101,
-} from './cbam-resnet.js';
-export {
-  ECA_RESNET_SPECS,
-  type EcaKernelSizes,
-  type EcaResNetName,
-  type EcaResNetOptions,
-  type EcaResNetSpec,
-  eca_resnet18,
-  eca_resnet34,
-  eca_resnet50,
-  eca_resnet101,
-} from './eca-resnet.js';
 export {
   HRNET_SPECS,
   type HRNetFeatureMaps,

@@ -2,11 +2,38 @@ import './layers/register.js';
 
 export { type CbamArgs, cbam } from './blocks/cbam.js';
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
+export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export * from './checkpoint/index.js';
-export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
+export {
+  type ClassifyOptions,
+  checkModelInput,
+  classify,
+  classifyBatch,
+  endsInSoftmax,
+  type InferenceOptions,
+  modelInput,
+  type Prediction,
+} from './inference/classify.js';
+export {
+  type DataConfig,
+  DEFAULT_CROP_PCT,
+  dataConfig,
+  dataConfigOf,
+  fromTimmConfig,
+  fromTorchvisionWeights,
+  IMAGENET_DATA_CONFIG,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type Interpolation,
+  type Triple,
+} from './inference/data-config.js';
+export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
+export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
+export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
+export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
 export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
 export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
@@ -47,30 +74,3 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
-export {
-  DEFAULT_CROP_PCT,
-  type DataConfig,
-  dataConfig,
-  dataConfigOf,
-  fromTimmConfig,
-  fromTorchvisionWeights,
-  IMAGENET_DATA_CONFIG,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  type Interpolation,
-  type Triple,
-} from './inference/data-config.js';
-export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
-export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
-export {
-  type ClassifyOptions,
-  checkModelInput,
-  classify,
-  classifyBatch,
-  endsInSoftmax,
-  type InferenceOptions,
-  modelInput,
-  type Prediction,
-} from './inference/classify.js';
-export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
-export { IMAGENET_LABELS } from './inference/imagenet-labels.js';

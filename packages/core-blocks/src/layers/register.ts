@@ -13,5 +13,16 @@ import { StochasticDepth } from './stochastic-depth.js';
  * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
  * `tf.loadLayersModel` once `@zoo/core-blocks` is imported. Idempotent.
  */
-export const CUSTOM_LAYERS = [Conv2d, MaxPool2d, AvgPool2d, Activation, AdaptiveAvgPool2d, LayerScale, StochasticDepth, ChannelPool, ChannelShuffle, ChannelSplit] as const;
+export const CUSTOM_LAYERS = [
+  Conv2d,
+  MaxPool2d,
+  AvgPool2d,
+  Activation,
+  AdaptiveAvgPool2d,
+  LayerScale,
+  StochasticDepth,
+  ChannelPool,
+  ChannelShuffle,
+  ChannelSplit,
+] as const;
 for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
