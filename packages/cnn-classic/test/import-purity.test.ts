@@ -1,8 +1,8 @@
-import { expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect, it } from '@jest/globals';
 
 // The check lives in core-blocks (scripts/import-purity.mjs, tested there): it imports the built
 // package in a fresh Node process with every network entry point replaced by a recorder.

@@ -11,10 +11,12 @@ const [dir, ...entries] = process.argv.slice(2);
 const calls = [];
 
 // Record, and refuse, every way Node opens a connection or resolves a name.
-const record = (what) => (...args) => {
-  calls.push({ what, target: String(args[0]?.href ?? args[0]?.host ?? args[0]?.hostname ?? args[0]).slice(0, 200) });
-  throw new Error(`import-purity: ${what} is not allowed while importing`);
-};
+const record =
+  (what) =>
+  (...args) => {
+    calls.push({ what, target: String(args[0]?.href ?? args[0]?.host ?? args[0]?.hostname ?? args[0]).slice(0, 200) });
+    throw new Error(`import-purity: ${what} is not allowed while importing`);
+  };
 const patch = async (mod, names) => {
   const m = await import(mod);
   for (const name of names) if (typeof m.default[name] === 'function') m.default[name] = record(`${mod}.${name}`);
@@ -43,7 +45,10 @@ const snapshot = () => ({
   kernels: ['cpu', 'wasm', 'webgl'].map((b) => tf.getKernelsForBackend(b).length),
   flags: JSON.stringify(tf.env().flags),
   resources: process.getActiveResourcesInfo(),
-  listeners: process.eventNames().map((e) => `${String(e)}:${process.listenerCount(e)}`).sort(),
+  listeners: process
+    .eventNames()
+    .map((e) => `${String(e)}:${process.listenerCount(e)}`)
+    .sort(),
 });
 
 const before = snapshot();

@@ -2,6 +2,33 @@ import './layers/register.js';
 
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
+export {
+  type ClassifyOptions,
+  checkModelInput,
+  classify,
+  classifyBatch,
+  endsInSoftmax,
+  type InferenceOptions,
+  modelInput,
+  type Prediction,
+} from './inference/classify.js';
+export {
+  type DataConfig,
+  DEFAULT_CROP_PCT,
+  dataConfig,
+  dataConfigOf,
+  fromTimmConfig,
+  fromTorchvisionWeights,
+  IMAGENET_DATA_CONFIG,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type Interpolation,
+  type Triple,
+} from './inference/data-config.js';
+export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
+export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
+export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
+export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
@@ -32,30 +59,3 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
-export {
-  DEFAULT_CROP_PCT,
-  type DataConfig,
-  dataConfig,
-  dataConfigOf,
-  fromTimmConfig,
-  fromTorchvisionWeights,
-  IMAGENET_DATA_CONFIG,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  type Interpolation,
-  type Triple,
-} from './inference/data-config.js';
-export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
-export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
-export {
-  type ClassifyOptions,
-  checkModelInput,
-  classify,
-  classifyBatch,
-  endsInSoftmax,
-  type InferenceOptions,
-  modelInput,
-  type Prediction,
-} from './inference/classify.js';
-export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
-export { IMAGENET_LABELS } from './inference/imagenet-labels.js';

@@ -49,7 +49,7 @@ describe('classify', () => {
     const a = await classify(logits, pixels(2));
     const b = await classify(probs, pixels(2));
     expect(b.map((g) => g.index)).toEqual(a.map((g) => g.index));
-    b.forEach((g, i) => expect(g.probability).toBeCloseTo(a[i].probability, 6));
+    for (const [i, g] of b.entries()) expect(g.probability).toBeCloseTo(a[i].probability, 6);
   });
 
   it('classifies a batch, one list per image, as single calls do', async () => {
@@ -77,7 +77,9 @@ describe('classify', () => {
     await expect(classify(logits, tf.cast(bytes, 'float32'), { preprocess: false })).rejects.toThrow(ZooValueError);
     const nan = tf.fill([1, S, S, 3], Number.NaN);
     await expect(classify(logits, nan, { preprocess: false })).rejects.toThrow(/NaN/);
-    await expect(classify(logits, tf.transpose(x, [0, 3, 1, 2]), { preprocess: false })).rejects.toThrow(/tf\.transpose\(x, \[0, 2, 3, 1\]\)/);
+    await expect(classify(logits, tf.transpose(x, [0, 3, 1, 2]), { preprocess: false })).rejects.toThrow(
+      /tf\.transpose\(x, \[0, 2, 3, 1\]\)/,
+    );
     await expect(classify(logits, pixels(6), { preprocess: false })).rejects.toThrow(ZooOptionError);
     tf.dispose([x, bytes, nan]);
   });
@@ -104,11 +106,16 @@ describe('embed', () => {
   it('gives the same features for a model without its top, pooled or not, and for a named layer', () => {
     const pooled = tiny.create({ includeTop: false, pooling: 'avg' });
     const map = tiny.create({ includeTop: false });
-    for (const m of [pooled, map]) for (const layer of m.layers) if (layer.weights.length) layer.setWeights(logits.getLayer(layer.name).getWeights());
+    for (const m of [pooled, map])
+      for (const layer of m.layers) if (layer.weights.length) layer.setWeights(logits.getLayer(layer.name).getWeights());
     const want = embed(logits, pixels(9)).dataSync();
     for (const f of [embed(pooled, pixels(9)), embed(map, pixels(9)), embed(logits, pixels(9), { layerName: 'avgpool' })]) {
       const got = f.dataSync();
-      expect(Array.from(got).map((v, i) => Math.abs(v - want[i])).every((d) => d < 1e-6)).toBe(true);
+      expect(
+        Array.from(got)
+          .map((v, i) => Math.abs(v - want[i]))
+          .every((d) => d < 1e-6),
+      ).toBe(true);
       f.dispose();
     }
     expect(() => embed(logits, pixels(9), { layerName: 'nope' })).toThrow(/no layer `nope`/);

@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
 import { CUSTOM_LAYERS } from '../src/index.js';
 
 /**
@@ -11,7 +11,12 @@ import { CUSTOM_LAYERS } from '../src/index.js';
  */
 const SCRIPT = fileURLToPath(new URL('../scripts/import-purity.mjs', import.meta.url));
 const run = (dir: string, ...entries: string[]) =>
-  JSON.parse(execFileSync(process.execPath, [SCRIPT, fileURLToPath(new URL(dir, import.meta.url)), ...entries], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  JSON.parse(
+    execFileSync(process.execPath, [SCRIPT, fileURLToPath(new URL(dir, import.meta.url)), ...entries], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 
 describe('importing @zoo/core-blocks', () => {
   it('makes no network request and touches no global state beyond registering its layers', () => {

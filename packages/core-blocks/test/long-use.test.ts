@@ -13,7 +13,11 @@ import { tiny } from './helpers/tiny-model.js';
  * take seconds; what leaks is the per-call work (preprocessing, prediction, top-k), not the size.
  */
 
-const IMAGES = Array.from({ length: 50 }, (_, i) => ({ data: makeImage(100 + i, 40 + (i % 7), 50 - (i % 5)), width: 50 - (i % 5), height: 40 + (i % 7) }));
+const IMAGES = Array.from({ length: 50 }, (_, i) => ({
+  data: makeImage(100 + i, 40 + (i % 7), 50 - (i % 5)),
+  width: 50 - (i % 5),
+  height: 40 + (i % 7),
+}));
 const CALLS = 1000;
 
 /**

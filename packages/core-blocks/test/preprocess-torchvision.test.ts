@@ -15,7 +15,7 @@ import { makeImage } from './helpers/images.js';
  * Debian's torchvision through a temporary file when it is installed (`/usr/bin/python3`);
  * its answers are recorded in test/fixtures so that a machine with only Node compares against
  * the same numbers, and the recording is checked against the live answers whenever both exist.
- * `ZOO_UPDATE_FIXTURES=1` rewrites the recording.
+ * `ZOO_UPDATE_FIXTURES=1` rewrites the recording (then `npx biome format --write test/fixtures`).
  */
 
 interface Case {
@@ -38,14 +38,19 @@ function image(seed: number, height: number, width: number, dtype: 'uint8' | 'fl
 
 const cfg = (c: Partial<DataConfig>) => dataConfig({ mean: IMAGENET_MEAN, std: IMAGENET_STD, ...c });
 const CASES: Case[] = [];
-const add = (id: string, img: Case['image'], config: DataConfig, path: Case['path'] = 'tensor') => CASES.push({ id, image: img, config, path });
+const add = (id: string, img: Case['image'], config: DataConfig, path: Case['path'] = 'tensor') =>
+  CASES.push({ id, image: img, config, path });
 for (const antialias of [false, true]) {
   const aa = antialias ? 'aa' : 'noaa';
   add(`u8-landscape-bilinear-${aa}`, image(1, 37, 53), cfg({ resizeSize: 16, cropSize: 14, interpolation: 'bilinear', antialias }));
   add(`u8-portrait-bicubic-${aa}`, image(2, 53, 37), cfg({ resizeSize: 17, cropSize: 14, interpolation: 'bicubic', antialias }));
   add(`f32-bilinear-${aa}`, image(3, 41, 45, 'float32'), cfg({ resizeSize: 16, cropSize: 15, interpolation: 'bilinear', antialias }));
   add(`f32-bicubic-${aa}`, image(4, 45, 41, 'float32'), cfg({ resizeSize: 19, cropSize: 16, interpolation: 'bicubic', antialias }));
-  add(`f32-upscale-bilinear-${aa}`, image(5, 9, 12, 'float32'), cfg({ resizeSize: 20, cropSize: 16, interpolation: 'bilinear', antialias }));
+  add(
+    `f32-upscale-bilinear-${aa}`,
+    image(5, 9, 12, 'float32'),
+    cfg({ resizeSize: 20, cropSize: 16, interpolation: 'bilinear', antialias }),
+  );
   add(`f32-upscale-bicubic-${aa}`, image(6, 12, 9, 'float32'), cfg({ resizeSize: 21, cropSize: 17, interpolation: 'bicubic', antialias }));
   add(`u8-crop-larger-than-image-${aa}`, image(7, 23, 30), cfg({ resizeSize: 12, cropSize: 15, interpolation: 'bilinear', antialias }));
 }
@@ -79,7 +84,8 @@ const live = hasTorchvision() ? liveResults() : null;
 if (live && process.env.ZOO_UPDATE_FIXTURES === '1') {
   // Seven significant digits: float32 resolution, at a third of the file size.
   const results = JSON.stringify(live, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v));
-  const about = 'torchvision 0.14.1 (Debian) outputs for the cases of preprocess-torchvision.test.ts, from scripts/torchvision-preprocess.py';
+  const about =
+    'torchvision 0.14.1 (Debian) outputs for the cases of preprocess-torchvision.test.ts, from scripts/torchvision-preprocess.py';
   writeFileSync(FIXTURE, `{"about":${JSON.stringify(about)},"casesHash":"${casesHash}","results":${results}}\n`);
 }
 const recorded = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { casesHash: string; results: Results };
@@ -87,7 +93,11 @@ const reference: Results = live ?? recorded.results;
 
 function ours(c: Case): Float32Array {
   const data = c.image.dtype === 'uint8' ? Uint8Array.from(c.image.data) : Float32Array.from(c.image.data);
-  const x = preprocess({ data, width: c.image.width, height: c.image.height, channels: 3 }, c.config, c.image.dtype === 'float32' ? { pixelRange: 1 } : {});
+  const x = preprocess(
+    { data, width: c.image.width, height: c.image.height, channels: 3 },
+    c.config,
+    c.image.dtype === 'float32' ? { pixelRange: 1 } : {},
+  );
   const out = x.dataSync() as Float32Array;
   x.dispose();
   return out;
@@ -117,17 +127,23 @@ describe('preprocess matches torchvision 0.14', () => {
 
   // Float input: the same arithmetic in float64 here and float32 in PyTorch, so only float32
   // rounding separates them (values of magnitude ~2.6 after normalisation, eps 2.4e-7 there).
-  it.each(CASES.filter((c) => c.path === 'tensor' && c.image.dtype === 'float32').map((c) => [c.id, c]))('%s: tensor path, float input, within 1e-5', (_id, c) => {
-    expect(Math.max(...diffs(c as Case))).toBeLessThan(1e-5);
-  });
+  it.each(CASES.filter((c) => c.path === 'tensor' && c.image.dtype === 'float32').map((c) => [c.id, c]))(
+    '%s: tensor path, float input, within 1e-5',
+    (_id, c) => {
+      expect(Math.max(...diffs(c as Case))).toBeLessThan(1e-5);
+    },
+  );
 
   // 8-bit input: both round the resized values to integers; a value within float32 rounding of
   // a half can round the other way, so a rare pixel may differ by one level.
-  it.each(CASES.filter((c) => c.path === 'tensor' && c.image.dtype === 'uint8').map((c) => [c.id, c]))('%s: tensor path, 8-bit input, exact but for rare ties', (_id, c) => {
-    const d = diffs(c as Case);
-    expect(Math.max(...d)).toBeLessThan(LEVEL + 1e-5);
-    expect(d.filter((v) => v > 1e-5).length).toBeLessThanOrEqual(Math.ceil(d.length * 0.01));
-  });
+  it.each(CASES.filter((c) => c.path === 'tensor' && c.image.dtype === 'uint8').map((c) => [c.id, c]))(
+    '%s: tensor path, 8-bit input, exact but for rare ties',
+    (_id, c) => {
+      const d = diffs(c as Case);
+      expect(Math.max(...d)).toBeLessThan(LEVEL + 1e-5);
+      expect(d.filter((v) => v > 1e-5).length).toBeLessThanOrEqual(Math.ceil(d.length * 0.01));
+    },
+  );
 
   // The default (antialias on) against PIL. PIL resizes in fixed point and rounds to 8 bits
   // between its horizontal and vertical passes; torchvision's tensor path, and ours, round once
@@ -135,11 +151,14 @@ describe('preprocess matches torchvision 0.14', () => {
   // vertical filter (weights summing to 1), so the two results can differ by one level, never
   // more (measured: 12-17% of values differ by exactly one level, none by more). One level is
   // 1/255/std = 0.0175 after normalisation, below the noise of JPEG decoding.
-  it.each(CASES.filter((c) => c.path === 'pil').map((c) => [c.id, c]))('%s: PIL path (how published accuracies were measured), within one level', (_id, c) => {
-    const d = diffs(c as Case);
-    expect(Math.max(...d)).toBeLessThan(LEVEL + 1e-4);
-    expect(d.filter((v) => v > 1e-4).length).toBeLessThanOrEqual(Math.ceil(d.length * 0.25));
-  });
+  it.each(CASES.filter((c) => c.path === 'pil').map((c) => [c.id, c]))(
+    '%s: PIL path (how published accuracies were measured), within one level',
+    (_id, c) => {
+      const d = diffs(c as Case);
+      expect(Math.max(...d)).toBeLessThan(LEVEL + 1e-4);
+      expect(d.filter((v) => v > 1e-4).length).toBeLessThanOrEqual(Math.ceil(d.length * 0.25));
+    },
+  );
 
   it('reads the same pixels the same way from a tensor, bytes, RGBA ImageData and a batch', () => {
     const c = CASES[0];

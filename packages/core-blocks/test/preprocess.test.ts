@@ -27,9 +27,18 @@ describe('data configuration', () => {
 
   it("derives the resize size with timm's crop_pct rule and reads timm and torchvision metadata", () => {
     expect(dataConfig({ cropSize: 160 }).resizeSize).toBe(Math.floor(160 / 0.875));
-    const timm = fromTimmConfig({ input_size: [3, 288, 288], crop_pct: 0.95, interpolation: 'bicubic', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
+    const timm = fromTimmConfig({
+      input_size: [3, 288, 288],
+      crop_pct: 0.95,
+      interpolation: 'bicubic',
+      mean: [0.5, 0.5, 0.5],
+      std: [0.5, 0.5, 0.5],
+    });
     expect(timm).toMatchObject({ cropSize: 288, resizeSize: Math.floor(288 / 0.95), interpolation: 'bicubic', mean: [0.5, 0.5, 0.5] });
-    expect(fromTorchvisionWeights({ cropSize: 224, resizeSize: 232, interpolation: 'bilinear' })).toMatchObject({ cropSize: 224, resizeSize: 232 });
+    expect(fromTorchvisionWeights({ cropSize: 224, resizeSize: 232, interpolation: 'bilinear' })).toMatchObject({
+      cropSize: 224,
+      resizeSize: 232,
+    });
     // The reference data writes torchvision's default resize (256) as null.
     expect(fromTorchvisionWeights({ cropSize: 224, resizeSize: null, interpolation: 'bilinear' }).resizeSize).toBe(256);
     expect(() => fromTorchvisionWeights({ cropSize: 224, interpolation: 'lanczos' })).toThrow(ZooOptionError);

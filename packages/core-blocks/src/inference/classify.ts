@@ -99,7 +99,12 @@ export function modelInput(model: tfl.LayersModel, images: ImageInput | readonly
   const shape = model.inputs[0].shape;
   if (options.preprocess === false) {
     if (!(images instanceof tf.Tensor)) {
-      throw new ZooOptionError('preprocess', false, 'true unless the image is a tensor', 'Only a normalised NHWC float tensor can skip preprocessing.');
+      throw new ZooOptionError(
+        'preprocess',
+        false,
+        'true unless the image is a tensor',
+        'Only a normalised NHWC float tensor can skip preprocessing.',
+      );
     }
     checkModelInput(model, images);
     return images as tf.Tensor4D;
@@ -154,7 +159,10 @@ export function checkModelInput(model: tfl.LayersModel, x: tf.Tensor): void {
   }
   const [sum, min, max] = tf.tidy(() => [tf.sum(x), tf.min(x), tf.max(x)].map((t) => t.dataSync()[0]));
   if (!Number.isFinite(sum)) {
-    throw new ZooValueError(Number.isNaN(sum) ? 'nan' : 'infinite', `The input to ${model.name} holds NaN or infinite values (sum ${describe(sum)}); it must be finite.`);
+    throw new ZooValueError(
+      Number.isNaN(sum) ? 'nan' : 'infinite',
+      `The input to ${model.name} holds NaN or infinite values (sum ${describe(sum)}); it must be finite.`,
+    );
   }
   if (min >= 0 && max > 10) {
     throw new ZooValueError(

@@ -53,7 +53,12 @@ export function dataConfig(partial: Partial<DataConfig> & { cropPct?: number } =
   const known = new Set(['cropSize', 'resizeSize', 'interpolation', 'antialias', 'mean', 'std', 'cropPct']);
   for (const key of Object.keys(partial)) {
     if (!known.has(key)) {
-      throw new ZooOptionError(`dataConfig.${key}`, (partial as Record<string, unknown>)[key], 'no such field', `Known fields: ${[...known].join(', ')}.`);
+      throw new ZooOptionError(
+        `dataConfig.${key}`,
+        (partial as Record<string, unknown>)[key],
+        'no such field',
+        `Known fields: ${[...known].join(', ')}.`,
+      );
     }
   }
   const cropSize = partial.cropSize ?? IMAGENET_DATA_CONFIG.cropSize;
@@ -74,7 +79,12 @@ export function dataConfig(partial: Partial<DataConfig> & { cropPct?: number } =
   const antialias = partial.antialias ?? interpolation !== 'nearest';
   if (typeof antialias !== 'boolean') throw new ZooOptionError('dataConfig.antialias', antialias, 'true or false');
   if (antialias && interpolation === 'nearest') {
-    throw new ZooOptionError('dataConfig.antialias', antialias, "false with 'nearest' interpolation", 'torchvision antialiases bilinear and bicubic only.');
+    throw new ZooOptionError(
+      'dataConfig.antialias',
+      antialias,
+      "false with 'nearest' interpolation",
+      'torchvision antialiases bilinear and bicubic only.',
+    );
   }
   const mean = triple('mean', partial.mean ?? IMAGENET_MEAN, (v) => Number.isFinite(v));
   const std = triple('std', partial.std ?? IMAGENET_STD, (v) => Number.isFinite(v) && v > 0);
@@ -83,7 +93,11 @@ export function dataConfig(partial: Partial<DataConfig> & { cropPct?: number } =
 
 function triple(field: string, value: unknown, ok: (v: number) => boolean): Triple {
   if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'number' && ok(v))) {
-    throw new ZooOptionError(`dataConfig.${field}`, value, `three finite numbers, one per RGB channel${field === 'std' ? ', each > 0' : ''}`);
+    throw new ZooOptionError(
+      `dataConfig.${field}`,
+      value,
+      `three finite numbers, one per RGB channel${field === 'std' ? ', each > 0' : ''}`,
+    );
   }
   return Object.freeze([value[0], value[1], value[2]]) as Triple;
 }
@@ -93,11 +107,7 @@ function triple(field: string, value: unknown, ok: (v: number) => boolean): Trip
  * interpolation (the reference data's `published` entries carry them). A missing resize size is
  * `ImageClassification`'s default, 256.
  */
-export function fromTorchvisionWeights(meta: {
-  cropSize: number;
-  resizeSize?: number | null;
-  interpolation?: string | null;
-}): DataConfig {
+export function fromTorchvisionWeights(meta: { cropSize: number; resizeSize?: number | null; interpolation?: string | null }): DataConfig {
   const interpolation = meta.interpolation ?? 'bilinear';
   if (interpolation !== 'nearest' && interpolation !== 'bilinear' && interpolation !== 'bicubic') {
     throw new ZooOptionError('interpolation', interpolation, "'nearest', 'bilinear' or 'bicubic'", `(from ${describe(meta)})`);

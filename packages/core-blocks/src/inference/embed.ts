@@ -24,7 +24,7 @@ export function preLogits(model: tfl.LayersModel): tfl.SymbolicTensor | null {
   for (;;) {
     const layer = t.sourceLayer;
     const node = layer.inboundNodes[t.nodeIndex];
-    if (!node || node.inputTensors.length !== 1) return null;
+    if (node?.inputTensors.length !== 1) return null;
     if (layer.getClassName() === 'Dense') return node.inputTensors[0];
     if (!PASS_THROUGH.has(layer.getClassName())) return null;
     t = node.inputTensors[0];
@@ -69,6 +69,8 @@ export function embed(model: tfl.LayersModel, images: ImageInput | readonly Imag
     const f = sub.predict(x) as tf.Tensor;
     if (f.rank === 2) return f as tf.Tensor2D;
     if (f.rank === 4) return tf.mean(f, [1, 2]) as tf.Tensor2D;
-    throw new ZooShapeError(`The features of ${model.name} have shape [${f.shape}]; expected [batch, features] or a feature map; name the layer that gives them with layerName.`);
+    throw new ZooShapeError(
+      `The features of ${model.name} have shape [${f.shape}]; expected [batch, features] or a feature map; name the layer that gives them with layerName.`,
+    );
   });
 }

@@ -58,7 +58,10 @@ export function preprocess(
   const cfg = dataConfig(config);
   const range = options.pixelRange;
   if (range !== undefined && range !== 1 && range !== 255) {
-    throw new ZooValueError('range', `Invalid option \`pixelRange\`: got ${describe(range)}; expected 1 (floats in [0, 1]) or 255 (8-bit pixels).`);
+    throw new ZooValueError(
+      'range',
+      `Invalid option \`pixelRange\`: got ${describe(range)}; expected 1 (floats in [0, 1]) or 255 (8-bit pixels).`,
+    );
   }
   const rasters = Array.isArray(image) ? image.flatMap((x, i) => readImage(x, `image ${i}`)) : readImage(image as ImageInput, 'the image');
   if (rasters.length === 0) throw new ZooInputTypeError('preprocess got an empty batch; pass at least one image.');

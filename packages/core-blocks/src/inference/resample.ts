@@ -191,7 +191,7 @@ export function resizeCrop(
     const oy = y - top;
     const ky = (y - y0) * ty.taps;
     for (let x = 0; x < cw; x++) {
-      const q = ((oy * crop) + (x0 - left) + x) * 3;
+      const q = (oy * crop + (x0 - left) + x) * 3;
       for (let ch = 0; ch < 3; ch++) {
         let v = 0;
         for (let j = 0; j < ty.taps; j++) {

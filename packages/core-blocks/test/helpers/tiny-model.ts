@@ -10,7 +10,15 @@ export const tiny = defineModel({
   defaultInputSize: 16,
   architecture: {
     features(input) {
-      return convNormAct(input, { conv: 'conv1', norm: 'bn1', act: { kind: 'relu', name: 'relu1' }, filters: 8, kernelSize: 3, strides: 2, padding: 1 });
+      return convNormAct(input, {
+        conv: 'conv1',
+        norm: 'bn1',
+        act: { kind: 'relu', name: 'relu1' },
+        filters: 8,
+        kernelSize: 3,
+        strides: 2,
+        padding: 1,
+      });
     },
   },
 });
