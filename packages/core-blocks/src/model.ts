@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ZooShapeError } from './errors.js';
 import { type DataConfig, dataConfig } from './inference/data-config.js';
@@ -71,9 +72,12 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     dataConfig: dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
     create(options?: X): tfl.LayersModel {
       const o = resolveOptions(def.name, options, { inputSize: defaultInputSize, dropRate: def.defaultDropRate ?? 0 }, extraOptions) as O;
+      const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
       try {
         return buildModel(def.name, def.architecture, o);
       } catch (err) {
+        // Leave nothing of a half-built model behind: the layers built before the failure own weights.
+        for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) v.dispose();
         if (err instanceof ZooShapeError) {
           const [h, w] = o.inputShape;
           throw new ZooShapeError(`${def.name} cannot take a ${h}x${w} input. ${err.message}`);
