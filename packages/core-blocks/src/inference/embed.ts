@@ -8,6 +8,7 @@ export interface EmbedOptions extends InferenceOptions {
   /**
    * The layer whose output is the embedding. Default: the input of the classifier, found by
    * walking back from the output over softmax, activation and dropout layers to the last Dense.
+   * A catalog entry whose classifier is not a Dense gives it as `entry.featureLayer`.
    */
   layerName?: string;
 }
