@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ZooShapeError } from './errors.js';
 import { type DataConfig, dataConfig } from './inference/data-config.js';
@@ -33,6 +34,8 @@ export interface ModelEntry<O extends CreateOptions = CreateOptions> {
   readonly extraOptions: ExtraOptions;
   /** How its weights expect images (resize, crop, interpolation, mean, std); see `preprocess`. */
   readonly dataConfig?: DataConfig;
+  /** Layer whose output is the pre-logits features, where the classifier is not a final Dense (`embed`'s `layerName`). */
+  readonly featureLayer?: string;
   /** Builds a fresh, randomly initialised `tf.LayersModel`. */
   create(options?: O): tfl.LayersModel;
 }
@@ -48,6 +51,8 @@ export interface ModelDefinition<O extends ResolvedOptions> {
   extraOptions?: ExtraOptions;
   /** The weights' preprocessing; default: ImageNet's at `defaultInputSize` (resize 256, crop 224). */
   dataConfig?: Partial<DataConfig>;
+  /** Layer whose output is the pre-logits features, when `embed` cannot find the classifier's input. */
+  featureLayer?: string;
   architecture: Architecture<O>;
 }
 
@@ -69,11 +74,15 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     defaultInputSize,
     extraOptions,
     dataConfig: dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
+    ...(def.featureLayer === undefined ? {} : { featureLayer: def.featureLayer }),
     create(options?: X): tfl.LayersModel {
       const o = resolveOptions(def.name, options, { inputSize: defaultInputSize, dropRate: def.defaultDropRate ?? 0 }, extraOptions) as O;
+      const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
       try {
         return buildModel(def.name, def.architecture, o);
       } catch (err) {
+        // Leave nothing of a half-built model behind: the layers built before the failure own weights.
+        for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) v.dispose();
         if (err instanceof ZooShapeError) {
           const [h, w] = o.inputShape;
           throw new ZooShapeError(`${def.name} cannot take a ${h}x${w} input. ${err.message}`);

@@ -6,6 +6,7 @@ import {
   classify,
   classifyBatch,
   dataConfigOf,
+  defineModel,
   embed,
   endsInSoftmax,
   IMAGENET_LABELS,
@@ -15,7 +16,7 @@ import {
   ZooValueError,
 } from '../src/index.js';
 import { makeImage } from './helpers/images.js';
-import { tiny } from './helpers/tiny-model.js';
+import { tiny, tinyDefinition } from './helpers/tiny-model.js';
 
 const S = tiny.defaultInputSize;
 let logits: tfl.LayersModel;
@@ -49,7 +50,7 @@ describe('classify', () => {
     const a = await classify(logits, pixels(2));
     const b = await classify(probs, pixels(2));
     expect(b.map((g) => g.index)).toEqual(a.map((g) => g.index));
-    b.forEach((g, i) => expect(g.probability).toBeCloseTo(a[i].probability, 6));
+    for (const [i, g] of b.entries()) expect(g.probability).toBeCloseTo(a[i].probability, 6);
   });
 
   it('classifies a batch, one list per image, as single calls do', async () => {
@@ -119,5 +120,12 @@ describe('embed', () => {
       f.dispose();
     }
     expect(() => embed(logits, pixels(9), { layerName: 'nope' })).toThrow(/no layer `nope`/);
+    // An entry names its feature layer when the classifier is not a final Dense.
+    const named = defineModel({ ...tinyDefinition, featureLayer: 'relu1' });
+    expect(named.featureLayer).toBe('relu1');
+    const m = named.create();
+    const viaEntry = embed(m, pixels(9), { layerName: named.featureLayer });
+    expect(viaEntry.shape).toEqual([1, 8]);
+    viaEntry.dispose();
   });
 });

@@ -15,7 +15,7 @@ import { makeImage } from './helpers/images.js';
  * Debian's torchvision through a temporary file when it is installed (`/usr/bin/python3`);
  * its answers are recorded in test/fixtures so that a machine with only Node compares against
  * the same numbers, and the recording is checked against the live answers whenever both exist.
- * `ZOO_UPDATE_FIXTURES=1` rewrites the recording.
+ * `ZOO_UPDATE_FIXTURES=1` rewrites the recording (then `npx biome format --write test/fixtures`).
  */
 
 interface Case {

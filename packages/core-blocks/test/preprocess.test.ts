@@ -109,6 +109,29 @@ describe('preprocess', () => {
     tf.dispose([t, unit, a, b]);
   });
 
+  it('reads a canvas through tf.browser.fromPixels, as the other pixel sources', () => {
+    const rgba = new Uint8ClampedArray(12 * 14 * 4);
+    for (let i = 0; i < 12 * 14; i++) rgba.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
+    // The part of OffscreenCanvas that fromPixels reads, standing in for the browser's.
+    class OffscreenCanvas {
+      readonly width = 14;
+      readonly height = 12;
+      getContext() {
+        return { getImageData: () => ({ data: rgba, width: 14, height: 12 }) };
+      }
+    }
+    const g = globalThis as Record<string, unknown>;
+    g.OffscreenCanvas = OffscreenCanvas;
+    try {
+      const a = preprocess(new OffscreenCanvas() as never, small);
+      const b = preprocess({ data: rgb, width: 14, height: 12 }, small);
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+      tf.dispose([a, b]);
+    } finally {
+      delete g.OffscreenCanvas;
+    }
+  });
+
   it('explains channels-first input and shows the transpose', () => {
     const nchw = tf.zeros([2, 3, 12, 14]);
     expect(() => preprocess(nchw, small)).toThrow(ZooShapeError);

@@ -8,6 +8,7 @@ export interface EmbedOptions extends InferenceOptions {
   /**
    * The layer whose output is the embedding. Default: the input of the classifier, found by
    * walking back from the output over softmax, activation and dropout layers to the last Dense.
+   * A catalog entry whose classifier is not a Dense gives it as `entry.featureLayer`.
    */
   layerName?: string;
 }
@@ -24,7 +25,7 @@ export function preLogits(model: tfl.LayersModel): tfl.SymbolicTensor | null {
   for (;;) {
     const layer = t.sourceLayer;
     const node = layer.inboundNodes[t.nodeIndex];
-    if (!node || node.inputTensors.length !== 1) return null;
+    if (node?.inputTensors.length !== 1) return null;
     if (layer.getClassName() === 'Dense') return node.inputTensors[0];
     if (!PASS_THROUGH.has(layer.getClassName())) return null;
     t = node.inputTensors[0];

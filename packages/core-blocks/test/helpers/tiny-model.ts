@@ -1,8 +1,10 @@
-import { convNormAct, defineModel } from '../../src/index.js';
+import { convNormAct, defineModel, type ModelDefinition, type ResolvedOptions } from '../../src/index.js';
 
-/** A small ImageNet classifier built from core-blocks, so that inference tests run fast
- * (tfjs's cpu backend takes milliseconds per layer call even on tiny tensors). */
-export const tiny = defineModel({
+/**
+ * A small ImageNet classifier built from core-blocks, so that inference tests run fast (tfjs's
+ * cpu backend takes milliseconds per layer call even on tiny tensors).
+ */
+export const tinyDefinition: ModelDefinition<ResolvedOptions> = {
   name: 'tiny',
   family: 'Test',
   package: '@zoo/core-blocks',
@@ -21,4 +23,5 @@ export const tiny = defineModel({
       });
     },
   },
-});
+};
+export const tiny = defineModel(tinyDefinition);
