@@ -75,6 +75,9 @@ await context.route('**/*', (route) => {
   return route.abort();
 });
 
+// The test's own helper, present in every page it opens.
+await context.addInitScript({ content: `globalThis.zooDrawnPixels = ${drawnPixels.toString()};` });
+
 const consoleErrors = [];
 async function open(path) {
   const page = await context.newPage();
@@ -82,6 +85,9 @@ async function open(path) {
     if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) consoleErrors.push(`${path}: ${r.status()} for ${r.url()}`);
+  });
   page.on('requestfailed', (r) => {
     if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${path}: request failed ${r.url()}`);
   });
@@ -91,16 +97,33 @@ async function open(path) {
 }
 const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
-/** Whether a canvas has been drawn on: counts its non-transparent pixels. */
-const painted = (page, selector) =>
-  page.$$eval(selector, (canvases) =>
-    canvases.map((c) => {
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    }),
-  );
+/** Pixels drawn on each canvas matching the selector (runs in the page). */
+function drawnPixels(selector) {
+  return [...document.querySelectorAll(selector)].map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+}
+
+/**
+ * Pixels drawn on each matching canvas, after waiting for all of them to be drawn on: charts draw
+ * once their library has loaded, which can be after the network is idle.
+ */
+async function painted(page, selector, min = 500) {
+  await page
+    .waitForFunction(
+      ([sel, least]) => {
+        const counts = globalThis.zooDrawnPixels(sel);
+        return counts.length > 0 && counts.every((n) => n >= least);
+      },
+      [selector, min],
+      { timeout: 20_000 },
+    )
+    .catch(() => {}); // the caller's assertion reports what was drawn
+  return page.evaluate(drawnPixels, selector);
+}
 
 const pages = [
   '/',
