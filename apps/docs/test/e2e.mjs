@@ -79,22 +79,27 @@ await context.route('**/*', (route) => {
 await context.addInitScript({ content: `globalThis.zooDrawnPixels = ${drawnPixels.toString()};` });
 
 const consoleErrors = [];
-async function open(path) {
+/** A page whose console errors, failed responses and failed requests are recorded under `label()`. */
+async function watched(label) {
   const page = await context.newPage();
   page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
+    if (m.type() === 'error') consoleErrors.push(`${label()}: ${m.text()}`);
   });
-  page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+  page.on('pageerror', (e) => consoleErrors.push(`${label()}: ${e.message}`));
   page.on('response', (r) => {
-    if (r.status() >= 400) consoleErrors.push(`${path}: ${r.status()} for ${r.url()}`);
+    if (r.status() >= 400) consoleErrors.push(`${label()}: ${r.status()} for ${r.url()}`);
   });
   page.on('requestfailed', (r) => {
-    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${path}: request failed ${r.url()}`);
+    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${label()}: request failed ${r.url()}`);
   });
+  return page;
+}
+async function visit(page, path) {
   const res = await page.goto(server.url + path, { waitUntil: 'networkidle' });
   assert.equal(res.status(), 200, `${path} answered ${res.status()}`);
   return page;
 }
+const open = async (path) => visit(await watched(() => path), path);
 const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
 /** Pixels drawn on each canvas matching the selector (runs in the page). */
@@ -141,11 +146,16 @@ const pages = [
 
 try {
   await check(`every page loads (${pages.length} pages)`, async () => {
+    // One tab for all of them, as a reader clicking through; a full load each time.
+    let current = '';
+    const page = await watched(() => current);
     for (const path of pages) {
-      const page = await open(path);
+      current = path;
+      await visit(page, path);
       assert.ok((await page.title()).length > 0, `${path} has no title`);
-      await page.close();
+      assert.ok((await page.locator('main h1').count()) > 0 || path === '/', `${path} has no heading`);
     }
+    await page.close();
   });
 
   await check('the comparison table lists every model with the profiler figures; charts render', async () => {
