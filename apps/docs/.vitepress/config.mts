@@ -13,7 +13,10 @@ export default defineConfig({
   cleanUrls: false,
   lastUpdated: false,
   // Everything is served from the site: no web fonts, no CDN, no analytics.
-  head: [['meta', { name: 'color-scheme', content: 'light dark' }]],
+  head: [
+    ['meta', { name: 'color-scheme', content: 'light dark' }],
+    ['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+  ],
   themeConfig: {
     nav: [
       { text: 'Comparison', link: '/comparison' },

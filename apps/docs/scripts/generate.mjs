@@ -169,6 +169,10 @@ writeFileSync(join(out, 'innovations', 'index.md'), innovationIndexPage(innovati
 // Hand-written pages may ask for generated blocks with an HTML comment.
 const blocks = {
   '<!-- zoo:published -->': publishedTable(models),
+  '<!-- zoo:summary -->': `${count(models.length, 'model')} in ${count(new Set(models.map((m) => m.family)).size, 'family', 'families')} from ${count(
+    families.filter((f) => f.catalog.length).length,
+    'package',
+  )}, and ${count(innovations.length, '[innovation page', '[innovation pages')}](/innovations/), generated at build time from the family packages ${families.map((f) => `\`${f.name}\` ${f.version}`).join(', ')}.`,
   '<!-- zoo:about -->': referenceAbout.replace(/[<>{}|*_]/g, (c) => `&#${c.charCodeAt(0)};`),
 };
 for (const file of walk(out).filter((f) => f.endsWith('.md'))) {
@@ -211,6 +215,10 @@ function paretoFront(ms) {
   const front = [];
   for (const m of pts) if (!front.length || m.top1.top1 > front.at(-1).top1.top1) front.push(m);
   return front.map((m) => m.name);
+}
+
+function count(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function groupBy(items, key) {

@@ -75,32 +75,60 @@ await context.route('**/*', (route) => {
   return route.abort();
 });
 
+// The test's own helper, present in every page it opens.
+await context.addInitScript({ content: `globalThis.zooDrawnPixels = ${drawnPixels.toString()};` });
+
 const consoleErrors = [];
-async function open(path) {
+/** A page whose console errors, failed responses and failed requests are recorded under `label()`. */
+async function watched(label) {
   const page = await context.newPage();
   page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
+    if (m.type() === 'error') consoleErrors.push(`${label()}: ${m.text()}`);
   });
-  page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+  page.on('pageerror', (e) => consoleErrors.push(`${label()}: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) consoleErrors.push(`${label()}: ${r.status()} for ${r.url()}`);
+  });
   page.on('requestfailed', (r) => {
-    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${path}: request failed ${r.url()}`);
+    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${label()}: request failed ${r.url()}`);
   });
+  return page;
+}
+async function visit(page, path) {
   const res = await page.goto(server.url + path, { waitUntil: 'networkidle' });
   assert.equal(res.status(), 200, `${path} answered ${res.status()}`);
   return page;
 }
+const open = async (path) => visit(await watched(() => path), path);
 const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
-/** Whether a canvas has been drawn on: counts its non-transparent pixels. */
-const painted = (page, selector) =>
-  page.$$eval(selector, (canvases) =>
-    canvases.map((c) => {
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    }),
-  );
+/** Pixels drawn on each canvas matching the selector (runs in the page). */
+function drawnPixels(selector) {
+  return [...document.querySelectorAll(selector)].map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+}
+
+/**
+ * Pixels drawn on each matching canvas, after waiting for all of them to be drawn on: charts draw
+ * once their library has loaded, which can be after the network is idle.
+ */
+async function painted(page, selector, min = 500) {
+  await page
+    .waitForFunction(
+      ([sel, least]) => {
+        const counts = globalThis.zooDrawnPixels(sel);
+        return counts.length > 0 && counts.every((n) => n >= least);
+      },
+      [selector, min],
+      { timeout: 20_000 },
+    )
+    .catch(() => {}); // the caller's assertion reports what was drawn
+  return page.evaluate(drawnPixels, selector);
+}
 
 const pages = [
   '/',
@@ -118,11 +146,16 @@ const pages = [
 
 try {
   await check(`every page loads (${pages.length} pages)`, async () => {
+    // One tab for all of them, as a reader clicking through; a full load each time.
+    let current = '';
+    const page = await watched(() => current);
     for (const path of pages) {
-      const page = await open(path);
+      current = path;
+      await visit(page, path);
       assert.ok((await page.title()).length > 0, `${path} has no title`);
-      await page.close();
+      assert.ok((await page.locator('main h1').count()) > 0 || path === '/', `${path} has no heading`);
     }
+    await page.close();
   });
 
   await check('the comparison table lists every model with the profiler figures; charts render', async () => {
