@@ -67,6 +67,18 @@ export function newFamily(name, { root = ROOT, install = true } = {}) {
     writeFileSync(out, render(readFileSync(file, 'utf8'), names));
     created.push(relative(root, out));
   }
+  // The docs site and the root list every family as a workspace dependency, so that turbo builds
+  // the new package before the site (turbo orders builds by dependencies only).
+  for (const consumer of ['package.json', join('apps', 'docs', 'package.json')]) {
+    const file = join(root, consumer);
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    pkg.devDependencies = Object.fromEntries(
+      Object.entries({ ...pkg.devDependencies, [`@zoo/${name}`]: 'workspace:*' }).sort(([a], [b]) => a.localeCompare(b)),
+    );
+    writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+    created.push(`${consumer} (devDependency @zoo/${name})`);
+  }
   const changeset = join(root, '.changeset', `${name}-new-family.md`);
   writeFileSync(changeset, render(readFileSync(join(ROOT, 'templates', 'changeset.md.tmpl'), 'utf8'), names));
   created.push(relative(root, changeset));

@@ -74,6 +74,9 @@ describe('pnpm new-family', () => {
       expect(source).toMatch(/DEMO_NETS_SPECS = \{\n\s+demo_nets_tiny: \{/);
       expect(source).not.toMatch(/__(family|Family|FAMILY|model)__/);
       expect(readFileSync(join(root, '.changeset', `${NAME}-new-family.md`), 'utf8')).toMatch(`'@zoo/${NAME}': minor`);
+      // The docs site builds after every family: turbo learns the order from this dependency.
+      const docs = JSON.parse(readFileSync(join(root, 'apps/docs/package.json'), 'utf8'));
+      expect(docs.devDependencies[`@zoo/${NAME}`]).toBe('workspace:*');
 
       // The package builds (with the packages it depends on), lints, type-checks and tests at once.
       const turbo = run('pnpm', ['turbo', 'run', 'build', 'lint', 'typecheck', 'test', `--filter=@zoo/${NAME}`], { cwd: root });
