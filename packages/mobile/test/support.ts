@@ -34,7 +34,9 @@ export function expectReferenceFigures(entry: ModelEntry): void {
 export async function expectOneFitStep(entry: ModelEntry, layer: string, size = 32, options: object = {}): Promise<void> {
   const previous = tf.getBackend();
   await tf.setBackend('cpu');
-  const m = entry.create({ ...options, inputShape: [size, size, 3], numClasses: 2 });
+  // Probabilities, not logits: tfjs's categoricalCrossentropy clips its input to [eps, 1 - eps],
+  // which zeroes the gradient of logits outside that range.
+  const m = entry.create({ ...options, inputShape: [size, size, 3], numClasses: 2, classifierActivation: 'softmax' });
   m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
   const before = (m.getLayer(layer).getWeights()[0].dataSync() as Float32Array).slice();
   const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 2);
