@@ -7,6 +7,11 @@ import { referenceFixtures } from './fixtures.js';
 export interface ParityOptions {
   /** Square input side (default: the entry's default input size). */
   size?: number;
+  /**
+   * Other sizes this model will be checked at: their reference outputs are generated in the
+   * same Python run (one model build instead of one per size).
+   */
+  prepareSizes?: number[];
   /** Images per batch (default 2). */
   batch?: number;
   /** Seed of the reference's random weights and input (default 0). */
@@ -65,7 +70,7 @@ export async function checkParity(entry: ModelEntry, options: ParityOptions = {}
     reference: options.reference ?? entry.name,
     seed,
     batch,
-    sizes: [size],
+    sizes: [...new Set([size, ...(options.prepareSizes ?? [])])],
     kwargs: options.referenceKwargs ?? {},
     calibSize: entry.defaultInputSize,
     residualNorms: options.residualNorms,
