@@ -3,6 +3,7 @@ import './layers/register.js';
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
+export * from './checkpoint/index.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
