@@ -60,11 +60,17 @@ describe('EfficientNet layout', () => {
 
   it('grows stochastic depth linearly with the block index, and validates dropPathRate', () => {
     const m = withZeroInit(() => efficientnet_b0.create({ dropPathRate: 0.32 }));
-    const rates = m.layers.filter((l) => l instanceof StochasticDepth).map((l) => (l as StochasticDepth).rate);
-    const total = efficientNetStages(EFFICIENTNET_SPECS.efficientnet_b0).reduce((n, s) => n + s.blocks, 0);
-    // The last block is always a residual one (stride 1, same channels) in B0's table.
-    expect(rates[rates.length - 1]).toBeCloseTo((0.32 * (total - 1)) / total, 10);
-    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeGreaterThan(rates[i - 1]);
+    const blocks = efficientNetStages(EFFICIENTNET_SPECS.efficientnet_b0).flatMap((s, i) =>
+      Array.from({ length: s.blocks }, (_, j) => `features.${i + 1}.${j}`),
+    );
+    const layers = m.layers.filter((l) => l instanceof StochasticDepth) as StochasticDepth[];
+    // Only residual blocks (stride 1, same channels) have one; block i drops with 0.32 * i / blocks.
+    expect(layers.length).toBeGreaterThan(blocks.length / 2);
+    for (const l of layers) {
+      const index = blocks.indexOf(l.name.replace(/\.stochastic_depth$/, ''));
+      expect(index).toBeGreaterThan(0);
+      expect(l.rate).toBeCloseTo((0.32 * index) / blocks.length, 10);
+    }
     m.dispose();
     expect(() => efficientnet_b0.create({ dropPathRate: 1 })).toThrow(ZooOptionError);
   });
@@ -81,6 +87,6 @@ describe('EfficientNet layout', () => {
   });
 
   it('trains with stochastic depth: one fit step gives a finite loss and changes the weights', async () => {
-    await fitOneStep(efficientnet_b0, 32, 'features.2.0.block.1.0', { dropPathRate: 0.5 });
+    await fitOneStep(efficientnet_b0, 16, 'features.2.0.block.1.0', { dropPathRate: 0.5 });
   });
 });
