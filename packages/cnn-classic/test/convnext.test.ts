@@ -38,13 +38,15 @@ describe('ConvNeXt layout', () => {
   });
 
   it('uses LayerNorm eps 1e-6, a 7x7 depthwise conv and layer scale starting at 1e-6', () => {
-    const m = convnext_tiny.create({ inputShape: [32, 32, 3] });
+    // Zero weights: drawing ConvNeXt's truncated-normal weights takes minutes on a busy machine.
+    const m = withZeroInit(() => convnext_tiny.create({ inputShape: [32, 32, 3] }));
     for (const n of ['features.0.1', 'features.1.0.block.2', 'features.4.0', 'classifier.0'])
       expect(m.getLayer(n).getConfig().epsilon).toBe(1e-6);
     expect(m.getLayer('features.3.1.block.0').getWeights()[0].shape).toEqual([7, 7, 1, 192]);
-    const gamma = m.getLayer('features.3.1.layer_scale').getWeights()[0];
-    expect(gamma.shape).toEqual([192]);
-    for (const v of gamma.dataSync()) expect(v).toBeCloseTo(1e-6, 12);
+    const scale = m.getLayer('features.3.1.layer_scale');
+    expect(scale.getWeights()[0].shape).toEqual([192]);
+    // The constant itself is LayerScale's to draw (tested in core-blocks); ConvNeXt asks for 1e-6.
+    expect(scale.getConfig()).toMatchObject({ initValue: 1e-6, stateDictKey: 'parameter' });
     m.dispose();
   });
 
