@@ -50,7 +50,7 @@ function cnBlock(x: tfl.SymbolicTensor, name: string, dim: number, dropPath: num
   y = apply(linear(4 * dim, `${name}.block.3`), y);
   y = apply(activation('gelu', `${name}.block.4`), y);
   y = apply(linear(dim, `${name}.block.5`), y);
-  y = apply(new LayerScale({ initValue: LAYER_SCALE, name: `${name}.layer_scale` }), y);
+  y = apply(new LayerScale({ initValue: LAYER_SCALE, name: `${name}.layer_scale`, stateDictKey: 'parameter' }), y);
   if (dropPath > 0) y = apply(new StochasticDepth({ rate: dropPath, name: `${name}.stochastic_depth` }), y);
   return apply(tfl.layers.add({ name: `${name}.add` }), [y, x]);
 }

@@ -34,3 +34,19 @@ describe('LayerScale', () => {
     expect(() => new LayerScale({ initValue: Number.NaN })).toThrow(ZooOptionError);
   });
 });
+
+describe('LayerScale in a PyTorch state dict', () => {
+  it("maps timm's `<name>.gamma` [C] and torchvision's `<name>` [C, 1, 1]", () => {
+    const timm = new LayerScale({ initValue: 1, name: 'blocks.0.ls1' });
+    const tv = new LayerScale({ initValue: 1, name: 'features.1.0.layer_scale', stateDictKey: 'parameter' });
+    for (const l of [timm, tv]) l.apply(tfl.input({ shape: [2, 2, 4] }));
+    const [a] = timm.stateDictParams().params;
+    const [b] = tv.stateDictParams().params;
+    expect([a.key, a.shape]).toEqual(['blocks.0.ls1.gamma', [4]]);
+    expect([b.key, b.shape]).toEqual(['features.1.0.layer_scale', [4, 1, 1]]);
+    const t = tf.tensor3d([1, 2, 3, 4], [4, 1, 1]);
+    expect(b.toZoo(t).shape).toEqual([4]);
+    expect(b.toTorch(b.toZoo(t)).arraySync()).toEqual(t.arraySync());
+    expect(tv.getConfig().stateDictKey).toBe('parameter');
+  });
+});

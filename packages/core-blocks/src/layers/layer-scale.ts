@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import type { LayerStateDict } from '../checkpoint/rules.js';
 import { ZooOptionError } from '../errors.js';
 import { constantInitializer } from './init.js';
 import { type MacCount, ZERO_MACS } from './macs.js';
@@ -9,6 +10,12 @@ import { type MacCount, ZERO_MACS } from './macs.js';
 export interface LayerScaleArgs extends LayerArgs {
   /** Initial value of every channel's scale (ConvNeXt and CaiT: 1e-6; timm's `init_values`). */
   initValue: number;
+  /**
+   * How a PyTorch state dict holds the scale. `'module'` (default; timm's `LayerScale`): key
+   * `<name>.gamma`, shape `[C]`. `'parameter'` (torchvision's ConvNeXt): the layer is itself the
+   * parameter, key `<name>`, shape `[C, 1, 1]` (channels-first broadcasting).
+   */
+  stateDictKey?: 'module' | 'parameter';
 }
 
 /**
@@ -19,6 +26,7 @@ export interface LayerScaleArgs extends LayerArgs {
 export class LayerScale extends tfl.layers.Layer {
   static className = 'LayerScale';
   readonly initValue: number;
+  readonly stateDictKey: 'module' | 'parameter';
   private gamma?: tfl.LayerVariable;
 
   constructor(args: LayerScaleArgs) {
@@ -27,6 +35,7 @@ export class LayerScale extends tfl.layers.Layer {
       throw new ZooOptionError(`LayerScale \`${args.name ?? '?'}\`: initValue`, args.initValue, 'a finite number');
     }
     this.initValue = args.initValue;
+    this.stateDictKey = args.stateDictKey ?? 'module';
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
@@ -41,11 +50,31 @@ export class LayerScale extends tfl.layers.Layer {
     return tf.tidy(() => tf.mul(Array.isArray(inputs) ? inputs[0] : inputs, this.gamma!.read()));
   }
 
+  /** The checkpoint tensor this layer takes (see `stateDictKey`). */
+  stateDictParams(): LayerStateDict {
+    const variable = this.gamma!;
+    const channels = variable.shape[0] as number;
+    if (this.stateDictKey === 'module') {
+      return { params: [{ key: `${this.name}.gamma`, variable, shape: [channels], toZoo: (t) => t, toTorch: (t) => t }] };
+    }
+    return {
+      params: [
+        {
+          key: this.name,
+          variable,
+          shape: [channels, 1, 1],
+          toZoo: (t) => tf.reshape(t, [channels]),
+          toTorch: (t) => tf.reshape(t, [channels, 1, 1]),
+        },
+      ],
+    };
+  }
+
   countMacs(): MacCount {
     return { ...ZERO_MACS };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), initValue: this.initValue };
+    return { ...super.getConfig(), initValue: this.initValue, stateDictKey: this.stateDictKey };
   }
 }
