@@ -44,7 +44,9 @@ describe('CBAM-ResNet layout', () => {
   beforeAll(() => {
     m = withZeroInit(() => cbam_resnet50.create());
   });
-  afterAll(() => m.dispose());
+  afterAll(() => {
+    m.dispose();
+  });
 
   it('puts CBAM on the residual branch, after the last BatchNorm, before the add', () => {
     const add = m.getLayer('layer1.0.add');

@@ -44,7 +44,9 @@ describe('HRNet layout', () => {
   beforeAll(() => {
     m = withZeroInit(() => hrnet_w32.create());
   });
-  afterAll(() => m.dispose());
+  afterAll(() => {
+    m.dispose();
+  });
 
   it('fuses every branch into every other, upsampling by nearest neighbour', () => {
     const inputs = m.getLayer('stage4.2.fuse_sum.1').inboundNodes[0].inboundLayers.map((l) => l.name);

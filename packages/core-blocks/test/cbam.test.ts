@@ -93,7 +93,7 @@ describe('cbam', () => {
 
   it('names its parts after the authors’ module paths and holds their parameters', () => {
     const m = build([8, 8, 64], { name: 'layer1.0.cbam' });
-    const params = (n: string) => m.getLayer(n).trainableWeights.reduce((s, v) => s + v.shape.reduce((a, b) => a * b, 1), 0);
+    const params = (n: string) => m.getLayer(n).trainableWeights.reduce((s, v) => s + (v.shape as number[]).reduce((a, b) => a * b, 1), 0);
     expect(params('layer1.0.cbam.ChannelGate.mlp.1')).toBe(64 * 4 + 4);
     expect(params('layer1.0.cbam.ChannelGate.mlp.3')).toBe(4 * 64 + 64);
     expect(params('layer1.0.cbam.SpatialGate.spatial.conv')).toBe(2 * 49);
@@ -134,8 +134,7 @@ describe('cbam', () => {
     const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
     const { grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
     for (const n of ['g.ChannelGate.mlp.1', 'g.SpatialGate.spatial.conv']) {
-      const w = m.getLayer(n).trainableWeights[0].read();
-      const g = grads[w.name];
+      const g = grads[(m.getLayer(n).trainableWeights[0].read() as tf.Variable).name];
       expect(g).toBeDefined();
       expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
     }
