@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ChannelPool, CUSTOM_LAYERS, cbam, ZooOptionError } from '../src/index.js';
+import { ChannelPool, CUSTOM_LAYERS, cbam, eca, ZooOptionError } from '../src/index.js';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 type Map3 = number[][][]; // [h][w][c]
@@ -93,7 +93,7 @@ describe('cbam', () => {
 
   it('names its parts after the authors’ module paths and holds their parameters', () => {
     const m = build([8, 8, 64], { name: 'layer1.0.cbam' });
-    const params = (n: string) => m.getLayer(n).trainableWeights.reduce((s, v) => s + v.shape.reduce((a, b) => a * b, 1), 0);
+    const params = (n: string) => m.getLayer(n).trainableWeights.reduce((s, v) => s + (v.shape as number[]).reduce((a, b) => a * b, 1), 0);
     expect(params('layer1.0.cbam.ChannelGate.mlp.1')).toBe(64 * 4 + 4);
     expect(params('layer1.0.cbam.ChannelGate.mlp.3')).toBe(4 * 64 + 64);
     expect(params('layer1.0.cbam.SpatialGate.spatial.conv')).toBe(2 * 49);
@@ -134,8 +134,7 @@ describe('cbam', () => {
     const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
     const { grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
     for (const n of ['g.ChannelGate.mlp.1', 'g.SpatialGate.spatial.conv']) {
-      const w = m.getLayer(n).trainableWeights[0].read();
-      const g = grads[w.name];
+      const g = grads[(m.getLayer(n).trainableWeights[0].read() as tf.Variable).name];
       expect(g).toBeDefined();
       expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
     }
@@ -153,5 +152,29 @@ describe('ChannelPool', () => {
     for (const [i, want] of [3, 2 / 3, 5, 1].entries()) expect(v[i]).toBeCloseTo(want, 6);
     expect(layer.countMacs()).toEqual({ convLinear: 0, attention: 0 });
     expect(CUSTOM_LAYERS).toContain(ChannelPool);
+  });
+});
+
+describe('serialisation', () => {
+  it('a model with CBAM and ECA saves and loads back to the same function', async () => {
+    const input = tfl.input({ shape: [6, 5, 32] });
+    const y = eca(cbam(input, { name: 'a.cbam', reductionRatio: 8 }), { name: 'a.eca', kernelSize: 3 });
+    const m = tfl.model({ inputs: input, outputs: y });
+    randomise(m);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await m.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    if (!saved) throw new Error('nothing saved');
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved));
+    const x = randomValues([2, 6, 5, 32], 11);
+    const diff = tf.max(tf.abs(tf.sub(m.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor))).dataSync()[0];
+    expect(diff).toBe(0);
+    expect(loaded.getLayer('a.cbam.SpatialGate.compress').getClassName()).toBe('ChannelPool');
+    m.dispose();
+    loaded.dispose();
   });
 });

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
+import { profileModel } from '@zoo/profiler';
+import { getReference, referenceModels } from '@zoo/reference';
+import { CBAM_RESNET_SPECS, catalog, cbam_resnet18, cbam_resnet50 } from '../src/index.js';
+import { expectLayersMatchReference } from './reference-layers.js';
+
+const entries = catalog.filter((e) => e.name in CBAM_RESNET_SPECS);
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('CBAM-ResNet against the reference figures', () => {
+  it('covers every CBAM model of the reference data', () => {
+    const reference = Object.entries(referenceModels)
+      .filter(([, m]) => m.required && m.family === 'CBAM')
+      .map(([n]) => n);
+    expect(entries.map((e) => e.name).sort()).toEqual(reference.sort());
+  });
+
+  it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs, output shape and every layer equal the reference', (name, entry) => {
+    const ref = getReference(name);
+    if (!ref) throw new Error(`no reference figures for ${name}`);
+    const model = withZeroInit(() => entry.create());
+    const p = profileModel(model);
+    model.dispose();
+    expect(entry.family).toBe(ref.family);
+    expect(p.uncounted).toEqual([]);
+    expect(p.params.trainable).toBe(ref.params);
+    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
+    expect(p.macs.total).toBe(ref.macs.total);
+    expect(p.outputShape).toEqual(ref.outputShape);
+    expectLayersMatchReference(name, p);
+  });
+});
+
+describe('CBAM-ResNet layout', () => {
+  let m: tfl.LayersModel;
+  beforeAll(() => {
+    m = withZeroInit(() => cbam_resnet50.create());
+  });
+  afterAll(() => {
+    m.dispose();
+  });
+
+  it('puts CBAM on the residual branch, after the last BatchNorm, before the add', () => {
+    const add = m.getLayer('layer1.0.add');
+    const inputs = add.inboundNodes[0].inboundLayers.map((l) => l.name);
+    expect(inputs).toEqual(['layer1.0.cbam.SpatialGate.scale', 'layer1.0.downsample.1']);
+    const gateInput = m.getLayer('layer1.0.cbam.ChannelGate.avg_pool').inboundNodes[0].inboundLayers[0].name;
+    expect(gateInput).toBe('layer1.0.bn3');
+  });
+
+  it("ends with the authors' head: AvgPool2d(7), fc", () => {
+    expect(m.getLayer('avgpool').getClassName()).toBe('AvgPool2d');
+    expect(m.getLayer('avgpool').getConfig().poolSize).toEqual([7, 7]);
+    expect(m.getLayer('fc').getWeights()[0].shape).toEqual([2048, 1000]);
+  });
+
+  it('uses the momentum 0.01 of the authors for the spatial gate BatchNorm and starts its scale at zero', () => {
+    const bn = m.getLayer('layer3.5.cbam.SpatialGate.spatial.bn');
+    expect(bn.getConfig().momentum).toBeCloseTo(0.99, 10);
+    expect(m.getLayer('layer3.5.bn1').getConfig().momentum).toBeCloseTo(0.9, 10);
+  });
+
+  it.each([
+    ['avg', [null, 2048]],
+    ['max', [null, 2048]],
+    [null, [null, 7, 7, 2048]],
+  ] as const)('includeTop false with pooling %p gives %p', (pooling, shape) => {
+    const f = withZeroInit(() => cbam_resnet50.create({ includeTop: false, pooling }));
+    expect(f.outputs[0].shape).toEqual(shape);
+    f.dispose();
+  });
+
+  it("refuses inputs the authors' head cannot take, with a typed error that names the way out", () => {
+    expect(() => withZeroInit(() => cbam_resnet18.create({ inputShape: [448, 448, 3] }))).toThrow(/headPool: 'adaptive'/);
+    expect(() => withZeroInit(() => cbam_resnet18.create({ inputShape: [64, 64, 3] }))).toThrow(ZooShapeError);
+    expect(() => cbam_resnet18.create({ headPool: 'global' } as never)).toThrow(ZooOptionError);
+    const adaptive = withZeroInit(() => cbam_resnet18.create({ inputShape: [448, 448, 3], headPool: 'adaptive' }));
+    expect(adaptive.outputs[0].shape).toEqual([null, 1000]);
+    adaptive.dispose();
+  });
+});
+
+describe('CBAM-ResNet forward and training', () => {
+  it("runs on wasm at 224x224, where the adaptive head equals the authors' AvgPool2d(7)", async () => {
+    await tf.setBackend('wasm');
+    const fixed = cbam_resnet18.create();
+    const adaptive = cbam_resnet18.create({ headPool: 'adaptive' });
+    for (const layer of fixed.layers) {
+      if (layer.getWeights().length) adaptive.getLayer(layer.name).setWeights(layer.getWeights());
+    }
+    const x = tf.randomNormal([1, 224, 224, 3], 0, 1, 'float32', 3);
+    const a = fixed.predict(x) as tf.Tensor;
+    const b = adaptive.predict(x) as tf.Tensor;
+    expect(a.shape).toEqual([1, 1000]);
+    expect(Array.from(a.dataSync()).every(Number.isFinite)).toBe(true);
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-4);
+    fixed.dispose();
+    adaptive.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  it('trains: one fit step gives a finite loss and changes the weights', async () => {
+    // The cpu backend has the gradient kernels and is slow: a 16x16 input, with the adaptive
+    // head (AvgPool2d(7) needs a 7-pixel map). The spatial gate's BatchNorm scale starts at zero,
+    // so its convolution gets no gradient on the first step; the scale does.
+    const m = cbam_resnet18.create({ inputShape: [16, 16, 3], numClasses: 2, headPool: 'adaptive', classifierActivation: 'softmax' });
+    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const names = ['layer1.0.conv1', 'layer1.0.cbam.ChannelGate.mlp.1', 'layer1.0.cbam.SpatialGate.spatial.bn'];
+    const before = names.map((n) => (m.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
+    const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2);
+    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
+    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
+    names.forEach((n, i) => {
+      const after = m.getLayer(n).getWeights()[0].dataSync() as Float32Array;
+      expect([n, after.some((v, j) => v !== before[i][j])]).toEqual([n, true]);
+    });
+    m.dispose();
+  });
+});

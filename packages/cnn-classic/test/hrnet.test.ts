@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
+import { profileModel } from '@zoo/profiler';
+import { getReference, referenceModels } from '@zoo/reference';
+import { catalog, HRNET_SPECS, hrnet_w18_small, hrnet_w32 } from '../src/index.js';
+import { expectLayersMatchReference } from './reference-layers.js';
+
+const entries = catalog.filter((e) => e.name in HRNET_SPECS);
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('HRNet against the reference figures', () => {
+  it('covers every HRNet of the reference data', () => {
+    const reference = Object.entries(referenceModels)
+      .filter(([, m]) => m.required && m.family === 'HRNet')
+      .map(([n]) => n);
+    expect(entries.map((e) => e.name).sort()).toEqual(reference.sort());
+  });
+
+  it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs, output shape and every layer equal the reference', (name, entry) => {
+    const ref = getReference(name);
+    if (!ref) throw new Error(`no reference figures for ${name}`);
+    const model = withZeroInit(() => entry.create());
+    const p = profileModel(model);
+    model.dispose();
+    expect(entry.family).toBe(ref.family);
+    expect(p.uncounted).toEqual([]);
+    expect(p.params.trainable).toBe(ref.params);
+    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
+    expect(p.macs.total).toBe(ref.macs.total);
+    expect(p.outputShape).toEqual(ref.outputShape);
+    expectLayersMatchReference(name, p);
+  });
+});
+
+describe('HRNet layout', () => {
+  let m: tfl.LayersModel;
+  beforeAll(() => {
+    m = withZeroInit(() => hrnet_w32.create());
+  });
+  afterAll(() => {
+    m.dispose();
+  });
+
+  it('fuses every branch into every other, upsampling by nearest neighbour', () => {
+    const inputs = m.getLayer('stage4.2.fuse_sum.1').inboundNodes[0].inboundLayers.map((l) => l.name);
+    expect(inputs).toEqual([
+      'stage4.2.fuse_layers.1.0.0.1', // from 56x56: one stride-2 conv + BN
+      'stage4.2.branches.1.3.act2', // itself
+      'stage4.2.fuse_layers.1.2.2', // from 14x14: 1x1 conv + BN + upsample x2
+      'stage4.2.fuse_layers.1.3.2', // from 7x7: upsample x4
+    ]);
+    const up = m.getLayer('stage4.2.fuse_layers.1.3.2').getConfig();
+    expect([up.size, up.interpolation]).toEqual([[4, 4], 'nearest']);
+  });
+
+  it("upsamples exactly as PyTorch's nearest mode does at an integer scale: out[i] = in[floor(i / s)]", () => {
+    const up = m.getLayer('stage3.0.fuse_layers.0.2.2');
+    const x = tf.randomNormal([1, 3, 5, 2], 0, 1, 'float32', 9);
+    const got = (up.apply(x) as tf.Tensor).arraySync() as number[][][][];
+    const xs = x.arraySync() as number[][][][];
+    expect(got[0].length).toBe(12);
+    for (let i = 0; i < 12; i++) for (let j = 0; j < 20; j++) expect(got[0][i][j]).toEqual(xs[0][Math.floor(i / 4)][Math.floor(j / 4)]);
+  });
+
+  it('builds the classification head as timm does: incre, downsamp with bias, final layer, classifier', () => {
+    expect(
+      m
+        .getLayer('downsamp_modules.2.0')
+        .getWeights()
+        .map((w) => w.shape),
+    ).toEqual([[3, 3, 512, 1024], [1024]]);
+    expect(
+      m
+        .getLayer('final_layer.0')
+        .getWeights()
+        .map((w) => w.shape),
+    ).toEqual([[1, 1, 1024, 2048], [2048]]);
+    expect(m.getLayer('incre_modules.3.0.conv3').getWeights()[0].shape).toEqual([1, 1, 256, 1024]);
+    expect(m.getLayer('classifier').getWeights()[0].shape).toEqual([2048, 1000]);
+  });
+});
+
+describe('HRNet feature maps', () => {
+  it.each([
+    ['final', null, [[null, 7, 7, 2048]]],
+    ['final', 'avg', [[null, 2048]]],
+    [
+      'branches',
+      null,
+      [
+        [null, 56, 56, 16],
+        [null, 28, 28, 32],
+        [null, 14, 14, 64],
+        [null, 7, 7, 128],
+      ],
+    ],
+    [
+      'incre',
+      null,
+      [
+        [null, 56, 56, 128],
+        [null, 28, 28, 256],
+        [null, 14, 14, 512],
+        [null, 7, 7, 1024],
+      ],
+    ],
+    [
+      'branches',
+      'max',
+      [
+        [null, 16],
+        [null, 32],
+        [null, 64],
+        [null, 128],
+      ],
+    ],
+  ] as const)('featureMaps %p with pooling %p gives %p', (featureMaps, pooling, shapes) => {
+    const m = withZeroInit(() => hrnet_w18_small.create({ includeTop: false, featureMaps, pooling }));
+    expect(m.outputs.map((o) => o.shape)).toEqual(shapes);
+    expect(m.name).toBe('hrnet_w18_small');
+    m.dispose();
+  });
+
+  it('rejects feature maps with the classifier, and inputs its fusion cannot resample, with typed errors', () => {
+    expect(() => hrnet_w18_small.create({ featureMaps: 'branches' })).toThrow(ZooOptionError);
+    expect(() => hrnet_w18_small.create({ featureMaps: 'all' } as never)).toThrow(/'branches'/);
+    expect(() => withZeroInit(() => hrnet_w18_small.create({ inputShape: [200, 224, 3] }))).toThrow(ZooShapeError);
+    expect(() =>
+      withZeroInit(() => hrnet_w18_small.create({ inputShape: [200, 224, 3], includeTop: false, featureMaps: 'incre' })),
+    ).toThrow(/hrnet_w18_small cannot take a 200x224 input/);
+  });
+});
+
+describe('HRNet forward and training', () => {
+  it('runs on wasm and gives finite multi-resolution maps', async () => {
+    await tf.setBackend('wasm');
+    const m = hrnet_w18_small.create({ inputShape: [64, 96, 3], includeTop: false, featureMaps: 'branches' });
+    const ys = m.predict(tf.randomNormal([1, 64, 96, 3], 0, 1, 'float32', 4)) as tf.Tensor[];
+    expect(ys.map((y) => y.shape)).toEqual([
+      [1, 16, 24, 16],
+      [1, 8, 12, 32],
+      [1, 4, 6, 64],
+      [1, 2, 3, 128],
+    ]);
+    for (const y of ys) expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+    m.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  it('trains: one fit step gives a finite loss and changes the weights', async () => {
+    // 32x32 is the smallest input whose stem output (8x8) halves evenly three times.
+    const m = hrnet_w18_small.create({ inputShape: [32, 32, 3], numClasses: 2, classifierActivation: 'softmax' });
+    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const names = ['conv1', 'stage4.0.fuse_layers.0.3.0', 'final_layer.0'];
+    const before = names.map((n) => (m.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 2);
+    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
+    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
+    names.forEach((n, i) => {
+      const after = m.getLayer(n).getWeights()[0].dataSync() as Float32Array;
+      expect([n, after.some((v, j) => v !== before[i][j])]).toEqual([n, true]);
+    });
+    m.dispose();
+  });
+});
