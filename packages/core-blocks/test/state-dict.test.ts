@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
+  eca,
   exportStateDict,
   type LayerStateDict,
   loadCheckpoint,
@@ -94,6 +95,23 @@ describe('state dict keys and layouts', () => {
     expect(report.missing).toEqual([]);
     expect(outputs(m)).toEqual(outputs(donor));
     donor.dispose();
+    m.dispose();
+  });
+
+  it("puts PyTorch Conv1d weight[o, i, k] at kernel[k, i, o]: ECA's gate loads by name", () => {
+    const build = () => {
+      const input = tfl.input({ shape: [6, 6, 8] });
+      return tfl.model({ inputs: input, outputs: eca(input, { name: 'layer1.0.eca', kernelSize: 3 }) });
+    };
+    const m = build();
+    const key = 'layer1.0.eca.conv.weight';
+    const torchWeight = new Float32Array([0.5, -1, 2]); // [out=1, in=1, k=3]
+    const report = loadCheckpoint(m, writeSafetensors({ [key]: { dtype: 'F32', shape: [1, 1, 3], data: torchWeight } }));
+    expect(report.loaded).toEqual([key]);
+    const kernel = m.getLayer('layer1.0.eca.conv').getWeights()[0];
+    expect(kernel.shape).toEqual([3, 1, 1]);
+    expect(Array.from(kernel.dataSync())).toEqual(Array.from(torchWeight));
+    expect(exportStateDict(m).get(key)?.shape).toEqual([1, 1, 3]);
     m.dispose();
   });
 

@@ -97,6 +97,8 @@ const RULES = new Map<string, StateDictRule>([
   // The zoo's Conv2d keeps grouped and depthwise kernels as [kh, kw, in/groups, out]: one transpose of OIHW.
   ['Conv2d', kernelAndBias(OIHW_TO_HWIO)],
   ['Conv2D', kernelAndBias(OIHW_TO_HWIO)],
+  // PyTorch's Conv1d weight is [out, in/groups, k]; tfjs's Conv1D kernel is [k, in, out] (ECA's gate).
+  ['Conv1D', kernelAndBias([2, 1, 0])],
   ['Dense', kernelAndBias([1, 0])],
   [
     'BatchNormalization',
