@@ -333,7 +333,9 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const e = err instanceof Error ? err : new Error(String(err));
-    console.error(`zoo: ${e.message.split('\n')[0]}`);
+    // The zoo's own errors are written for people (a checkpoint mismatch lists its keys below
+    // the first line); anything else is cut to its first line. Never a stack trace, unless asked.
+    console.error(`zoo: ${e instanceof ZooError ? e.message : e.message.split('\n')[0]}`);
     if (process.env.ZOO_DEBUG) console.error(e.stack);
     process.exitCode = e instanceof UsageError ? 2 : 1;
   },

@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { describe, expect, it, jest } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import { installedProject, zoo as zooIn } from './installed-project.js';
 
-const run = promisify(execFile);
-// Each test starts a Node process that loads TF.js: seconds on a busy 2-core machine.
 jest.setTimeout(60_000);
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-// A project that installed a third-party family package (test/fixtures/node_modules/@example).
-const project = fileURLToPath(new URL('./fixtures', import.meta.url));
 
-async function zoo(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: project });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const project = installedProject();
+afterAll(() => project.remove());
+const zoo = (...args: string[]) => zooIn(project.dir, ...args);
 
 describe('zoo CLI', () => {
   it('lists the models of installed family packages as JSON', async () => {

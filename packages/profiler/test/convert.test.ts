@@ -1,29 +1,16 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type ModelEntry, toSafetensors } from '@zoo/core-blocks';
 import { fileLoadHandler, fileSaveHandler, ZooModelFileError } from '../src/node/index.js';
+import { installedProject, zoo as zooIn } from './installed-project.js';
 
-const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const project = fileURLToPath(new URL('./fixtures', import.meta.url));
-
-async function zoo(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: project });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const project = installedProject();
+const zoo = (...args: string[]) => zooIn(project.dir, ...args);
 
 let tmp: string;
 let source: tfl.LayersModel;
@@ -33,7 +20,7 @@ const predict = (m: tfl.LayersModel) => tf.tidy(() => (m.predict(input()) as tf.
 beforeAll(async () => {
   await tf.setBackend('cpu');
   tmp = mkdtempSync(join(tmpdir(), 'zoo-convert-'));
-  const { catalog } = (await import(join(project, 'node_modules/@example/tiny-family/catalog.js'))) as { catalog: ModelEntry[] };
+  const { catalog } = (await import(join(project.dir, 'node_modules/@example/tiny-family/catalog.js'))) as { catalog: ModelEntry[] };
   source = catalog[0].create();
   writeFileSync(join(tmp, 'tiny.safetensors'), toSafetensors(source));
 });
@@ -41,6 +28,7 @@ beforeAll(async () => {
 afterAll(() => {
   source.dispose();
   rmSync(tmp, { recursive: true, force: true });
+  project.remove();
 });
 
 describe('zoo convert', () => {

@@ -1,14 +1,15 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
-import { fileURLToPath } from 'node:url';
 import { discoverFamilies } from '../src/node/index.js';
+import { installedProject } from './installed-project.js';
 
 // A project that installed a third-party family package whose catalog module has no `innovations`.
-const project = fileURLToPath(new URL('./fixtures', import.meta.url));
+const project = installedProject();
+afterAll(() => project.remove());
 
 describe('discoverFamilies', () => {
   it('finds an installed family and gives it no innovations when its catalog exports none', async () => {
-    const families = await discoverFamilies(project);
+    const families = await discoverFamilies(project.dir);
     const tiny = families.find((f) => f.name === '@example/tiny-family');
     expect(tiny?.catalog.map((e) => e.name)).toEqual(['tinynet']);
     expect(tiny?.innovations).toEqual([]);
