@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Activation } from './activation.js';
+import { MultiHeadAttention } from './attention.js';
 import { Conv2d } from './conv2d.js';
+import { PatchMerge } from './patch-merge.js';
 import { AvgPool2d, MaxPool2d } from './pool2d.js';
+import { ClassToken, PositionEmbedding, TakeToken } from './tokens.js';
+import { WindowAttention } from './window-attention.js';
 
 /**
  * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
@@ -9,3 +13,7 @@ import { AvgPool2d, MaxPool2d } from './pool2d.js';
  */
 export const CUSTOM_LAYERS = [Conv2d, MaxPool2d, AvgPool2d, Activation] as const;
 for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
+
+/** The attention and token layers of the transformers (ViT, Swin, EdgeViT). */
+export const ATTENTION_LAYERS = [MultiHeadAttention, WindowAttention, ClassToken, TakeToken, PositionEmbedding, PatchMerge] as const;
+for (const cls of ATTENTION_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
