@@ -7,15 +7,19 @@ export {
   type WindowAttentionBlockArgs,
 } from './blocks/attention.js';
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
+export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
 export { type MlpArgs, mlp } from './blocks/mlp.js';
 export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } from './blocks/patch-embed.js';
+export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
+export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
 export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
-export { INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';
+export { constantInitializer, INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';
 export { layerNorm } from './layers/layer-norm.js';
+export { LayerScale, type LayerScaleArgs } from './layers/layer-scale.js';
 export { type LinearArgs, linear } from './layers/linear.js';
 export { type CountsMacs, countsMacs, elementsPerSample, type MacCount, ZERO_MACS } from './layers/macs.js';
 export { batchNorm2d, type NormArgs } from './layers/norm.js';
@@ -23,6 +27,7 @@ export { PatchMerge } from './layers/patch-merge.js';
 export { AvgPool2d, type AvgPool2dArgs, MaxPool2d, type Pool2dArgs } from './layers/pool2d.js';
 export { ATTENTION_LAYERS, CUSTOM_LAYERS } from './layers/register.js';
 export { bicubicAntialiasMatrix } from './layers/resample.js';
+export { StochasticDepth, type StochasticDepthArgs } from './layers/stochastic-depth.js';
 export {
   ClassToken,
   type ClassTokenArgs,

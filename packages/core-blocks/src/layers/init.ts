@@ -48,3 +48,8 @@ export function initializer(name: InitName): ReturnType<typeof tfl.initializers.
       return tfl.initializers.ones();
   }
 }
+
+/** A constant initialiser (layer scale's 1e-6) that, like the named ones, gives zeros under `withZeroInit`. */
+export function constantInitializer(value: number): ReturnType<typeof tfl.initializers.zeros> {
+  return structureOnly > 0 ? tfl.initializers.zeros() : tfl.initializers.constant({ value });
+}

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Activation } from './activation.js';
+import { AdaptiveAvgPool2d } from './adaptive-avg-pool.js';
 import { MultiHeadAttention } from './attention.js';
 import { Conv2d } from './conv2d.js';
+import { LayerScale } from './layer-scale.js';
 import { PatchMerge } from './patch-merge.js';
 import { AvgPool2d, MaxPool2d } from './pool2d.js';
+import { StochasticDepth } from './stochastic-depth.js';
 import { ClassToken, PositionEmbedding, TakeToken } from './tokens.js';
 import { WindowAttention } from './window-attention.js';
 
@@ -11,7 +14,7 @@ import { WindowAttention } from './window-attention.js';
  * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
  * `tf.loadLayersModel` once `@zoo/core-blocks` is imported. Idempotent.
  */
-export const CUSTOM_LAYERS = [Conv2d, MaxPool2d, AvgPool2d, Activation] as const;
+export const CUSTOM_LAYERS = [Conv2d, MaxPool2d, AvgPool2d, Activation, AdaptiveAvgPool2d, LayerScale, StochasticDepth] as const;
 for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
 
 /** The attention and token layers of the transformers (ViT, Swin, EdgeViT). */
