@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 import './node/quiet.js';
 import '@tensorflow/tfjs-backend-cpu';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelEntry, ZooUnknownModelError } from '@zoo/core-blocks';
+import { type ModelEntry, withZeroInit, ZooUnknownModelError } from '@zoo/core-blocks';
+import { loadCheckpointFile } from '@zoo/core-blocks/node';
 import { referenceAbout } from '@zoo/reference';
 import { closest, distance } from 'fastest-levenshtein';
 import { type CompareRow, compareEntry } from './compare.js';
 import { discoverFamilies, type FamilyPackage, modelIndex } from './node/discover.js';
 import { int, si, signed, table } from './node/format.js';
+import { fileSaveHandler } from './node/io.js';
 import { profileModel } from './profile.js';
 
 const USAGE = `Usage: zoo <command> [options]
@@ -17,6 +21,9 @@ Commands:
   list [--json]                        models of every installed zoo family package
   profile <model> [--json]             per-layer parameters and MACs of one model
   compare [--family F] [--json]        every model against its reference figures
+  convert <model> <checkpoint.safetensors> <out-dir>
+                                       a PyTorch state dict (safetensors) into the TF.js
+                                       layers format (model.json + weight shards)
 
 MACs are multiply-accumulates for one 224x224 image (the model's default input):
   convLinear  convolutions and fully-connected layers (thop; the survey notes' figures)
@@ -45,6 +52,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'compare':
       return compare(families, values.family, values.json ?? false);
+    case 'convert': {
+      if (rest.length !== 3) {
+        throw new UsageError(
+          'zoo convert takes a model, a checkpoint and an output folder, for example `zoo convert resnet50 resnet50.safetensors out/resnet50`.',
+        );
+      }
+      return convert(find(models, rest[0]), rest[1], rest[2]);
+    }
     default:
       throw new UsageError(`Unknown command \`${command}\`.\n\n${USAGE}`);
   }
@@ -162,6 +177,27 @@ function compare(families: FamilyPackage[], family: string | undefined, json: bo
     console.log(`Reference: ${referenceAbout.split('. ')[0]}.`);
   }
   return mismatches.length ? 1 : 0;
+}
+
+async function convert(entry: ModelEntry, checkpoint: string, outDir: string): Promise<number> {
+  if (!existsSync(checkpoint)) throw new UsageError(`No checkpoint file ${checkpoint}.`);
+  // The strict load sets every weight, so drawing random ones first would be wasted time.
+  const model = withZeroInit(() => entry.create());
+  try {
+    const report = await loadCheckpointFile(model, checkpoint);
+    const saved = await model.save(fileSaveHandler(outDir));
+    const bytes = saved.modelArtifactsInfo.weightDataBytes ?? 0;
+    console.log(
+      `${entry.name}: loaded ${report.loaded.length} tensors from ${checkpoint}` +
+        (report.ignored.length ? ` (${report.ignored.length} ignored by rule, such as ${report.ignored[0]})` : ''),
+    );
+    console.log(
+      `wrote ${join(outDir, 'model.json')} and ${si(bytes)}B of weights; load it with tf.loadLayersModel once ${entry.package} is imported.`,
+    );
+    return 0;
+  } finally {
+    model.dispose();
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -1,0 +1,89 @@
+import { ZooError } from '../errors.js';
+
+/** A checkpoint that cannot be read or does not fit the model. Branch on the subclasses. */
+export class ZooCheckpointError extends ZooError {
+  override name = 'ZooCheckpointError';
+}
+
+/** The 8-byte length or the JSON header of a safetensors file is unusable. */
+export class ZooSafetensorsHeaderError extends ZooCheckpointError {
+  override name = 'ZooSafetensorsHeaderError';
+}
+
+/** A tensor's dtype is not a safetensors dtype, or not one that converts to float32. */
+export class ZooSafetensorsDtypeError extends ZooCheckpointError {
+  override name = 'ZooSafetensorsDtypeError';
+}
+
+/** A tensor's `data_offsets` point outside the data, overlap another tensor, or leave bytes unindexed. */
+export class ZooSafetensorsOffsetError extends ZooCheckpointError {
+  override name = 'ZooSafetensorsOffsetError';
+}
+
+/** A tensor's shape is malformed or does not match its number of bytes. */
+export class ZooSafetensorsShapeError extends ZooCheckpointError {
+  override name = 'ZooSafetensorsShapeError';
+}
+
+export interface MismatchedKey {
+  key: string;
+  /** Shape the model expects, in the checkpoint's (PyTorch) layout. */
+  expected: number[];
+  got: number[];
+}
+
+export interface WrongDtypeKey {
+  key: string;
+  dtype: string;
+}
+
+/** What a state dict load did: the lists PyTorch's `load_state_dict` reports, and what loaded. */
+export interface StateDictReport {
+  loaded: string[];
+  /** Keys the model needs that the checkpoint lacks. */
+  missing: string[];
+  /** Keys of the checkpoint that no layer takes and no rule ignores. */
+  unexpected: string[];
+  mismatched: MismatchedKey[];
+  /** Keys whose tensor is not floating point (an integer buffer where a weight belongs). */
+  wrongDtype: WrongDtypeKey[];
+  /** Keys skipped by a rule (`num_batches_tracked`, non-persistent buffers). */
+  ignored: string[];
+}
+
+/** A state dict that does not fit the model: nothing was loaded, the model is unchanged. */
+export class ZooStateDictError extends ZooCheckpointError {
+  override name = 'ZooStateDictError';
+  constructor(
+    readonly report: StateDictReport,
+    context = '',
+  ) {
+    super(`${context}Checkpoint does not fit the model; nothing was loaded, the model is unchanged.\n${describeReport(report)}`);
+  }
+}
+
+/** A model whose layers hold weights that no rule maps (a custom layer without `stateDictParams`). */
+export class ZooStateDictRuleError extends ZooCheckpointError {
+  override name = 'ZooStateDictRuleError';
+}
+
+const SHOWN = 20;
+
+function list(keys: string[]): string {
+  const shown = keys.slice(0, SHOWN).join(', ');
+  return keys.length > SHOWN ? `${shown}, ... (${keys.length - SHOWN} more)` : shown;
+}
+
+/** PyTorch-style listing of a report's problems, one line per kind. */
+export function describeReport(r: StateDictReport): string {
+  const lines: string[] = [];
+  if (r.missing.length) lines.push(`  Missing key(s) (${r.missing.length}): ${list(r.missing)}`);
+  if (r.unexpected.length) lines.push(`  Unexpected key(s) (${r.unexpected.length}): ${list(r.unexpected)}`);
+  if (r.mismatched.length)
+    lines.push(
+      `  Size mismatch (${r.mismatched.length}): ${list(r.mismatched.map((m) => `${m.key}: checkpoint [${m.got}], model expects [${m.expected}]`))}`,
+    );
+  if (r.wrongDtype.length)
+    lines.push(`  Not floating point (${r.wrongDtype.length}): ${list(r.wrongDtype.map((m) => `${m.key}: ${m.dtype}`))}`);
+  return lines.join('\n');
+}

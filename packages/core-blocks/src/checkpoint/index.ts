@@ -1,0 +1,29 @@
+export { DTYPE_BYTES, FLOAT_DTYPES, type SafetensorsDtype } from './dtypes.js';
+export {
+  describeReport,
+  type MismatchedKey,
+  type StateDictReport,
+  type WrongDtypeKey,
+  ZooCheckpointError,
+  ZooSafetensorsDtypeError,
+  ZooSafetensorsHeaderError,
+  ZooSafetensorsOffsetError,
+  ZooSafetensorsShapeError,
+  ZooStateDictError,
+  ZooStateDictRuleError,
+} from './errors.js';
+export { type CheckpointOptions, loadCheckpoint, loadCheckpointFromUrl } from './load.js';
+export {
+  type LayerStateDict,
+  layerStateDict,
+  type MapsStateDict,
+  registerStateDictRule,
+  type StateDictParam,
+  type StateDictRule,
+  sameLayout,
+  transposed,
+  weightOf,
+} from './rules.js';
+export { type ReadOptions, readSafetensors, SafetensorsFile, type TensorInfo, type TensorSource } from './safetensors.js';
+export { type TensorToWrite, writeSafetensors } from './safetensors-writer.js';
+export { exportStateDict, type LoadOptions, loadStateDict, stateDictParams, toSafetensors } from './state-dict.js';

@@ -1,0 +1,219 @@
+import { describe } from '../errors.js';
+import { DTYPE_BYTES, FLOAT_DTYPES, halfToFloatTable, isDtype, type SafetensorsDtype } from './dtypes.js';
+import { ZooSafetensorsDtypeError, ZooSafetensorsHeaderError, ZooSafetensorsOffsetError, ZooSafetensorsShapeError } from './errors.js';
+
+/** One tensor of a safetensors file, as its header describes it (offsets from the start of the data). */
+export interface TensorInfo {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+export interface ReadOptions {
+  /**
+   * Largest JSON header accepted, in bytes (default 100 MB, the reference implementation's
+   * bound). The header is decoded whole, so this bounds the memory a hostile file can claim.
+   */
+  maxHeaderBytes?: number;
+}
+
+/** What the state-dict loader reads from: a set of named tensors, decoded on demand. */
+export interface TensorSource {
+  keys(): string[];
+  info(key: string): Pick<TensorInfo, 'dtype' | 'shape'> | undefined;
+  /** The tensor's values in float32, row-major in the file's shape (a fresh copy). */
+  float32(key: string): Float32Array;
+}
+
+const DEFAULT_MAX_HEADER = 100_000_000;
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A parsed safetensors file: the header is validated as a whole when the file is read (every
+ * dtype, shape and offset), the data is decoded to float32 only when a tensor is asked for.
+ */
+export class SafetensorsFile implements TensorSource {
+  private constructor(
+    private readonly bytes: Uint8Array,
+    private readonly dataStart: number,
+    readonly tensors: ReadonlyMap<string, TensorInfo>,
+    readonly metadata: Readonly<Record<string, string>>,
+  ) {}
+
+  /** Reads and validates a safetensors file; throws a `ZooCheckpointError` subclass naming the problem. */
+  static read(input: Uint8Array | ArrayBuffer, options: ReadOptions = {}): SafetensorsFile {
+    const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+    const { dataStart, header } = parseHeader(bytes, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER);
+    const { tensors, metadata } = parseEntries(header, bytes.length - dataStart);
+    return new SafetensorsFile(bytes, dataStart, tensors, metadata);
+  }
+
+  keys(): string[] {
+    return [...this.tensors.keys()];
+  }
+
+  info(key: string): TensorInfo | undefined {
+    return this.tensors.get(key);
+  }
+
+  float32(key: string): Float32Array {
+    const t = this.tensors.get(key);
+    if (!t) throw new ZooSafetensorsShapeError(`No tensor \`${key}\` in this safetensors file.`);
+    if (!FLOAT_DTYPES.includes(t.dtype)) {
+      throw new ZooSafetensorsDtypeError(`Tensor \`${key}\` is ${t.dtype}; only ${FLOAT_DTYPES.join(', ')} convert to float32.`);
+    }
+    const offset = this.bytes.byteOffset + this.dataStart + t.begin;
+    const n = (t.end - t.begin) / DTYPE_BYTES[t.dtype];
+    const out = new Float32Array(n);
+    const view = new DataView(this.bytes.buffer, offset, t.end - t.begin);
+    switch (t.dtype) {
+      case 'F32':
+        if (HOST_LITTLE_ENDIAN && offset % 4 === 0) out.set(new Float32Array(this.bytes.buffer, offset, n));
+        else for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+        break;
+      case 'F64':
+        for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
+        break;
+      case 'F16': {
+        const table = halfToFloatTable();
+        for (let i = 0; i < n; i++) out[i] = table[view.getUint16(2 * i, true)];
+        break;
+      }
+      case 'BF16': {
+        const bits = new Uint32Array(out.buffer);
+        for (let i = 0; i < n; i++) bits[i] = view.getUint16(2 * i, true) << 16;
+        break;
+      }
+    }
+    return out;
+  }
+}
+
+/** Shorthand for `SafetensorsFile.read`. */
+export function readSafetensors(input: Uint8Array | ArrayBuffer, options?: ReadOptions): SafetensorsFile {
+  return SafetensorsFile.read(input, options);
+}
+
+function parseHeader(bytes: Uint8Array, maxHeaderBytes: number): { dataStart: number; header: unknown } {
+  if (bytes.length < 8) {
+    throw new ZooSafetensorsHeaderError(
+      `A safetensors file starts with an 8-byte header length; this one has ${bytes.length} byte(s) in all. Is the file truncated?`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+  const low = view.getUint32(0, true);
+  const high = view.getUint32(4, true);
+  // Beyond 2^53 the length is not even a safe number; no real header comes near the bound.
+  const length = high >= 0x200000 ? Number.POSITIVE_INFINITY : high * 2 ** 32 + low;
+  if (length > maxHeaderBytes) {
+    throw new ZooSafetensorsHeaderError(
+      `Header length ${high >= 0x200000 ? `${high}*2^32+${low}` : length} bytes exceeds the ${maxHeaderBytes}-byte bound; this is not a safetensors file or it is corrupt.`,
+    );
+  }
+  if (8 + length > bytes.length) {
+    throw new ZooSafetensorsHeaderError(
+      `Header length ${length} bytes runs past the end of the file (${bytes.length} bytes); the file is truncated or not safetensors.`,
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + length));
+  } catch {
+    throw new ZooSafetensorsHeaderError('The header is not valid UTF-8; a safetensors header is UTF-8 JSON.');
+  }
+  if (!text.startsWith('{')) {
+    throw new ZooSafetensorsHeaderError(
+      `The header must be a JSON object starting with \`{\`; it starts with ${describe(text.slice(0, 16))}.`,
+    );
+  }
+  try {
+    return { dataStart: 8 + length, header: JSON.parse(text) };
+  } catch (err) {
+    throw new ZooSafetensorsHeaderError(`The header is not valid JSON: ${(err as Error).message}.`);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseEntries(header: unknown, dataLength: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
+  if (!isRecord(header)) throw new ZooSafetensorsHeaderError('The header must be a JSON object of tensor entries.');
+  const tensors = new Map<string, TensorInfo>();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (!isRecord(entry) || !Object.values(entry).every((v) => typeof v === 'string')) {
+        throw new ZooSafetensorsHeaderError('`__metadata__` must be an object of string values.');
+      }
+      metadata = entry as Record<string, string>;
+      continue;
+    }
+    tensors.set(name, parseEntry(name, entry, dataLength));
+  }
+  checkTiling([...tensors.values()], dataLength);
+  return { tensors, metadata };
+}
+
+function parseEntry(name: string, entry: unknown, dataLength: number): TensorInfo {
+  const where = `Tensor \`${name}\``;
+  if (!isRecord(entry)) throw new ZooSafetensorsHeaderError(`${where}: its entry must be an object with dtype, shape and data_offsets.`);
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (!isDtype(dtype)) {
+    throw new ZooSafetensorsDtypeError(
+      `${where}: unknown dtype ${describe(dtype)}; expected one of ${Object.keys(DTYPE_BYTES).join(', ')}.`,
+    );
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ZooSafetensorsShapeError(`${where}: shape ${describe(shape)} is not a list of non-negative integers.`);
+  }
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    offsets[0] > offsets[1]
+  ) {
+    throw new ZooSafetensorsOffsetError(
+      `${where}: data_offsets ${describe(offsets)} is not a pair [begin, end] of integers with begin <= end.`,
+    );
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end > dataLength) {
+    throw new ZooSafetensorsOffsetError(`${where}: data_offsets [${begin}, ${end}] run past the end of the data (${dataLength} bytes).`);
+  }
+  // The product stays exact: it is compared with a byte count no larger than the file.
+  let bytes: number = DTYPE_BYTES[dtype];
+  for (const d of shape as number[]) bytes = bytes * d > Number.MAX_SAFE_INTEGER ? Number.POSITIVE_INFINITY : bytes * d;
+  if (bytes !== end - begin) {
+    throw new ZooSafetensorsShapeError(
+      `${where}: shape [${shape}] of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}.`,
+    );
+  }
+  return { name, dtype, shape: shape as number[], begin, end };
+}
+
+/** The format requires the tensors to cover the data exactly, so no byte is read twice or hidden. */
+function checkTiling(tensors: TensorInfo[], dataLength: number): void {
+  const sorted = [...tensors].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  let last: TensorInfo | undefined;
+  for (const t of sorted) {
+    if (t.begin < at) {
+      throw new ZooSafetensorsOffsetError(
+        `Tensors \`${last!.name}\` [${last!.begin}, ${last!.end}] and \`${t.name}\` [${t.begin}, ${t.end}] overlap.`,
+      );
+    }
+    if (t.begin > at) {
+      throw new ZooSafetensorsOffsetError(`Bytes ${at} to ${t.begin} of the data belong to no tensor (a gap before \`${t.name}\`).`);
+    }
+    at = t.end;
+    last = t;
+  }
+  if (at !== dataLength) {
+    throw new ZooSafetensorsOffsetError(
+      `The data has ${dataLength} bytes but its tensors end at byte ${at}: ${dataLength - at} trailing byte(s).`,
+    );
+  }
+}

@@ -1,0 +1,133 @@
+"""Reference fixtures for the zoo's parity tests.
+
+For a torchvision model name and a seed: builds the model with random weights, randomises what a
+fresh model leaves constant (BatchNorm running statistics, norm affine parameters, zero-initialised
+heads and tokens) so that the comparison exercises them, writes the state dict as safetensors,
+then for each requested size writes a fixed input batch (NCHW) and the model's eval-mode output.
+
+Run with Debian's PyTorch: /usr/bin/python3 reference.py --model resnet50 --seed 0 \
+    --checkpoint ckpt.safetensors --io io-224.safetensors:224 --batch 2
+Written by hand (struct + json): the `safetensors` package is not installed here.
+"""
+
+import argparse
+import json
+import os
+import struct
+import sys
+
+import torch
+import torchvision
+
+DTYPES = {
+    torch.float64: "F64",
+    torch.float32: "F32",
+    torch.float16: "F16",
+    torch.bfloat16: "BF16",
+    torch.int64: "I64",
+    torch.int32: "I32",
+    torch.int16: "I16",
+    torch.int8: "I8",
+    torch.uint8: "U8",
+    torch.bool: "BOOL",
+}
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        t = t.detach().contiguous().cpu()
+        data = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        header[name] = {"dtype": DTYPES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
+    # Rename last, so that a fixture on disk is always complete.
+    os.replace(tmp, path)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        blob = f.read()
+    (n,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8 : 8 + n])
+    header.pop("__metadata__", None)
+    by_name = {v: k for k, v in DTYPES.items()}
+    out = {}
+    for name, e in header.items():
+        begin, end = e["data_offsets"]
+        raw = bytearray(blob[8 + n + begin : 8 + n + end])
+        out[name] = torch.frombuffer(raw, dtype=by_name[e["dtype"]]).reshape(e["shape"]) if raw else torch.zeros(e["shape"], dtype=by_name[e["dtype"]])
+    return out
+
+
+def randomise(model, seed, calib_size):
+    g = torch.Generator().manual_seed(seed + 1)
+    with torch.no_grad():
+        for p in model.parameters():
+            flat = p.detach().reshape(-1)
+            if flat.numel() == 0 or not bool((flat == flat[0]).all()):
+                continue
+            c = float(flat[0])
+            if c == 1.0:
+                p.copy_(torch.rand(p.shape, generator=g) + 0.5)
+            else:
+                p.copy_(c + 0.1 * torch.randn(p.shape, generator=g))
+        norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+        if not norms:
+            return
+
+        # Random statistics unrelated to the data blow activations up layer after layer (1e11 at
+        # the end of ResNet-152); statistics measured on a batch then perturbed keep them sane.
+        def calibrate(m, inputs):
+            x = inputs[0].transpose(0, 1).reshape(m.num_features, -1)
+            mean, var = x.mean(1), x.var(1).clamp_min(1e-3)
+            m.running_mean.copy_(mean + 0.2 * var.sqrt() * torch.randn(mean.shape, generator=g))
+            m.running_var.copy_(var * (torch.rand(var.shape, generator=g) + 0.5))
+            m.num_batches_tracked.fill_(int(torch.randint(1, 1000, (1,), generator=g)))
+
+        hooks = [m.register_forward_pre_hook(calibrate) for m in norms]
+        model(torch.randn(2, 3, calib_size, calib_size, generator=g))
+        for h in hooks:
+            h.remove()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--kwargs", default="{}", help="JSON keyword arguments of the torchvision builder")
+    ap.add_argument("--calib-size", type=int, default=224)
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--io", action="append", default=[], help="PATH:SIZE, one per input size")
+    ap.add_argument("--batch", type=int, default=2)
+    a = ap.parse_args()
+
+    torch.manual_seed(a.seed)
+    model = torchvision.models.get_model(a.model, weights=None, **json.loads(a.kwargs))
+    model.eval()
+    # Outputs for a new size must come from the very weights already written, not a re-draw.
+    if os.path.exists(a.checkpoint):
+        model.load_state_dict(read_safetensors(a.checkpoint))
+    else:
+        randomise(model, a.seed, a.calib_size)
+        write_safetensors(a.checkpoint, model.state_dict())
+    for spec in a.io:
+        path, size = spec.rsplit(":", 1)
+        size = int(size)
+        g = torch.Generator().manual_seed(a.seed * 1000003 + size)
+        x = torch.randn(a.batch, 3, size, size, generator=g)
+        with torch.no_grad():
+            y = model(x)
+        write_safetensors(path, {"input": x, "output": y})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { type CreateOptions, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { loadCheckpointFile, readSafetensorsFile } from '@zoo/core-blocks/node';
+import { referenceFixtures } from './fixtures.js';
+
+export interface ParityOptions {
+  /** Square input side (default: the entry's default input size). */
+  size?: number;
+  /** Images per batch (default 2). */
+  batch?: number;
+  /** Seed of the reference's random weights and input (default 0). */
+  seed?: number;
+  /** torchvision builder name when it differs from the entry's name. */
+  reference?: string;
+  /** Keyword arguments of the torchvision builder (for example `{ image_size: 384 }`). */
+  referenceKwargs?: Record<string, unknown>;
+  /** Options of `entry.create`, besides the input shape. */
+  createOptions?: CreateOptions;
+  /** Largest max|zoo - ref| allowed, relative to max|ref| (default 1e-4). */
+  tolerance?: number;
+}
+
+export interface ParityResult {
+  model: string;
+  size: number;
+  batch: number;
+  maxAbsDiff: number;
+  maxAbsRef: number;
+  /** maxAbsDiff / maxAbsRef. */
+  relative: number;
+  /** Seconds spent: reference fixtures (0 when reused), building and loading the zoo model, the forward pass. */
+  seconds: { fixtures: number; load: number; predict: number };
+}
+
+/** max|zoo - ref| exceeded the tolerance, the outputs have NaN, or their shapes differ. */
+export class ParityError extends Error {
+  override name = 'ParityError';
+}
+
+const now = () => performance.now() / 1000;
+
+/**
+ * Builds the reference with random weights (torchvision, through Debian's PyTorch), loads its
+ * state dict into `entry`'s model with the strict checkpoint loader, runs both on the same input
+ * (the zoo's on the wasm backend, inference mode) and throws a `ParityError` unless
+ * max|zoo - ref| <= tolerance * max|ref| with no NaN. Returns the measured figures.
+ */
+export async function checkParity(entry: ModelEntry, options: ParityOptions = {}): Promise<ParityResult> {
+  const size = options.size ?? entry.defaultInputSize;
+  const batch = options.batch ?? 2;
+  const seed = options.seed ?? 0;
+  const tolerance = options.tolerance ?? 1e-4;
+  const t0 = now();
+  const fixtures = await referenceFixtures({
+    reference: options.reference ?? entry.name,
+    seed,
+    batch,
+    sizes: [size],
+    kwargs: options.referenceKwargs ?? {},
+    calibSize: entry.defaultInputSize,
+  });
+  const t1 = now();
+  const previous = tf.getBackend();
+  if (previous !== 'wasm') await tf.setBackend('wasm');
+  // Every weight comes from the checkpoint (the load is strict), so random draws would be wasted.
+  const model = withZeroInit(() => entry.create({ ...options.createOptions, inputShape: [size, size, 3] }));
+  try {
+    await loadCheckpointFile(model, fixtures.checkpoint);
+    const io = await readSafetensorsFile(fixtures.io.get(size)!);
+    const t2 = now();
+    const input = io.info('input')!.shape;
+    const ref = io.float32('output');
+    const refShape = io.info('output')!.shape;
+    const out = tf.tidy(() => {
+      const x = tf.transpose(tf.tensor(io.float32('input'), input), [0, 2, 3, 1]);
+      const y = model.predict(x) as tf.Tensor;
+      // A feature map comes back NHWC; the reference's is NCHW.
+      return y.rank === 4 ? tf.transpose(y, [0, 3, 1, 2]) : y;
+    });
+    const zoo = (await out.data()) as Float32Array;
+    const zooShape = out.shape;
+    out.dispose();
+    const t3 = now();
+    if (zooShape.join() !== refShape.join()) {
+      throw new ParityError(`${entry.name} at ${size}x${size}: output shape [${zooShape}] differs from the reference's [${refShape}].`);
+    }
+    let maxAbsDiff = 0;
+    let maxAbsRef = 0;
+    let nan = 0;
+    for (let i = 0; i < ref.length; i++) {
+      if (Number.isNaN(zoo[i]) || Number.isNaN(ref[i])) nan++;
+      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(zoo[i] - ref[i]));
+      maxAbsRef = Math.max(maxAbsRef, Math.abs(ref[i]));
+    }
+    const result: ParityResult = {
+      model: entry.name,
+      size,
+      batch,
+      maxAbsDiff,
+      maxAbsRef,
+      relative: maxAbsDiff / maxAbsRef,
+      seconds: { fixtures: t1 - t0, load: t2 - t1, predict: t3 - t2 },
+    };
+    if (nan || !(maxAbsDiff <= tolerance * maxAbsRef)) {
+      throw new ParityError(
+        `${entry.name} at ${size}x${size}, batch ${batch}: max|zoo - ref| = ${maxAbsDiff.toExponential(3)}, ` +
+          `max|ref| = ${maxAbsRef.toExponential(3)}, relative ${result.relative.toExponential(3)} > ${tolerance}` +
+          `${nan ? `; ${nan} NaN value(s)` : ''}. Fixtures: ${fixtures.checkpoint}`,
+      );
+    }
+    return result;
+  } finally {
+    model.dispose();
+    if (previous && previous !== 'wasm') await tf.setBackend(previous);
+  }
+}
