@@ -16,8 +16,10 @@ export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
 export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
+export { ConvTranspose2d, type ConvTranspose2dArgs } from './layers/conv-transpose2d.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
+export { InProjection, type InProjectionArgs } from './layers/in-projection.js';
 export { constantInitializer, INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';
 export { layerNorm } from './layers/layer-norm.js';
 export { LayerScale, type LayerScaleArgs } from './layers/layer-scale.js';

@@ -71,6 +71,7 @@ function features(spec: ViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptions):
     let y = apply(layerNorm(`${n}.ln_1`, EPS), x);
     y = multiHeadSelfAttention(y, {
       numHeads: spec.heads,
+      torchMultiheadAttention: true,
       names: { qkv: `${n}.self_attention.in_proj`, attention: `${n}.self_attention`, proj: `${n}.self_attention.out_proj` },
     });
     x = apply(tfl.layers.add({ name: `${n}.add_1` }), [x, y]);

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MultiHeadAttention } from '../layers/attention.js';
+import { InProjection } from '../layers/in-projection.js';
 import type { InitName } from '../layers/init.js';
 import { linear } from '../layers/linear.js';
 import { WindowAttention } from '../layers/window-attention.js';
@@ -14,16 +15,24 @@ export interface SelfAttentionArgs {
    */
   names: { qkv: string; attention: string; proj: string };
   qkvBias?: boolean;
+  /**
+   * `nn.MultiheadAttention` (torchvision ViT): the q/k/v projection is the attention module's
+   * own `in_proj_weight`/`in_proj_bias`, held by an `InProjection` layer. Otherwise a Linear `qkv`.
+   */
+  torchMultiheadAttention?: boolean;
   init?: InitName;
 }
 
 /** Multi-head self-attention over `[B, N, D]` tokens: qkv Linear, attention, output Linear. */
 export function multiHeadSelfAttention(
   x: tfl.SymbolicTensor,
-  { numHeads, names, qkvBias = true, init }: SelfAttentionArgs,
+  { numHeads, names, qkvBias = true, torchMultiheadAttention = false, init }: SelfAttentionArgs,
 ): tfl.SymbolicTensor {
   const dim = x.shape[x.shape.length - 1]!;
-  let y = apply(linear(3 * dim, names.qkv, { bias: qkvBias, init }), x);
+  const qkv = torchMultiheadAttention
+    ? new InProjection({ units: 3 * dim, attention: names.attention, name: names.qkv, init })
+    : linear(3 * dim, names.qkv, { bias: qkvBias, init });
+  let y = apply(qkv, x);
   y = apply(new MultiHeadAttention({ numHeads, name: names.attention }), y);
   return apply(linear(dim, names.proj, { init }), y);
 }

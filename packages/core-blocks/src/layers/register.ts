@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Activation } from './activation.js';
 import { AdaptiveAvgPool2d } from './adaptive-avg-pool.js';
 import { MultiHeadAttention } from './attention.js';
+import { ConvTranspose2d } from './conv-transpose2d.js';
 import { Conv2d } from './conv2d.js';
+import { InProjection } from './in-projection.js';
 import { LayerScale } from './layer-scale.js';
 import { PatchMerge } from './patch-merge.js';
 import { AvgPool2d, MaxPool2d } from './pool2d.js';
@@ -18,5 +20,14 @@ export const CUSTOM_LAYERS = [Conv2d, MaxPool2d, AvgPool2d, Activation, Adaptive
 for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
 
 /** The attention and token layers of the transformers (ViT, Swin, EdgeViT). */
-export const ATTENTION_LAYERS = [MultiHeadAttention, WindowAttention, ClassToken, TakeToken, PositionEmbedding, PatchMerge] as const;
+export const ATTENTION_LAYERS = [
+  MultiHeadAttention,
+  InProjection,
+  ConvTranspose2d,
+  WindowAttention,
+  ClassToken,
+  TakeToken,
+  PositionEmbedding,
+  PatchMerge,
+] as const;
 for (const cls of ATTENTION_LAYERS) tf.serialization.registerClass(cls, 'Zoo');

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import { type LayerStateDict, sameLayout } from '../checkpoint/rules.js';
 import { ZooOptionError } from '../errors.js';
 import { type InitName, initializer } from './init.js';
 import { type MacCount, ZERO_MACS } from './macs.js';
@@ -49,6 +50,11 @@ export class ClassToken extends tfl.layers.Layer {
 
   countMacs(): MacCount {
     return { ...ZERO_MACS };
+  }
+
+  /** The checkpoint key is the layer's name (torchvision: `class_token`, a parameter of the model itself). */
+  stateDictParams(): LayerStateDict {
+    return { params: [sameLayout(this.name, this.token!)] };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -171,6 +177,11 @@ export class PositionEmbedding extends tfl.layers.Layer {
 
   countMacs(): MacCount {
     return { ...ZERO_MACS };
+  }
+
+  /** The checkpoint key is the layer's name (torchvision: `encoder.pos_embedding`), in the reference's shape. */
+  stateDictParams(): LayerStateDict {
+    return { params: [sameLayout(this.name, this.embedding!)] };
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import { type LayerStateDict, sameLayout } from '../checkpoint/rules.js';
 import { ZooOptionError, ZooShapeError } from '../errors.js';
 import { attend, mergeHeads, splitHeads } from './attention.js';
 import { initializer } from './init.js';
@@ -124,6 +125,14 @@ export class WindowAttention extends tfl.layers.Layer {
     const [, h, w] = inputShapes[0];
     const c = outputShape[3] ?? 0;
     return { convLinear: 0, attention: 2 * (h ?? 0) * (w ?? 0) * this.windowSize ** 2 * c };
+  }
+
+  /** `<name>.relative_position_bias_table`; the index is a buffer recomputed here, so its key is skipped. */
+  stateDictParams(): LayerStateDict {
+    return {
+      params: [sameLayout(`${this.name}.relative_position_bias_table`, this.table!)],
+      ignored: [`${this.name}.relative_position_index`],
+    };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
