@@ -102,8 +102,8 @@ describe('Swin layout and options', () => {
 
   it('runs on wasm at a size that needs window padding', async () => {
     // 64x96: stage maps 16x24, 8x12, 4x6, 2x3, none a whole number of 7x7 windows.
-    const model = swin_t.create({ inputShape: [64, 96, 3], numClasses: 5 });
     await tf.setBackend('wasm');
+    const model = swin_t.create({ inputShape: [64, 96, 3], numClasses: 5 });
     const y = model.predict(tf.randomNormal([2, 64, 96, 3], 0, 1, 'float32', 5)) as tf.Tensor;
     expect(y.shape).toEqual([2, 5]);
     expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
@@ -113,7 +113,8 @@ describe('Swin layout and options', () => {
 
   it('trains: one fit step on cpu gives a finite loss and changes the weights', async () => {
     await tf.setBackend('cpu');
-    const model = swin_t.create({ inputShape: [32, 32, 3], numClasses: 2 });
+    const model = swin_t.create({ inputShape: [32, 32, 3], numClasses: 2, classifierActivation: 'softmax' });
+    // categoricalCrossentropy expects probabilities (it clips logits, which zeroes the gradient).
     model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
     const watched = ['features.1.1.attn', 'features.1.1.attn.qkv', 'features.2.reduction'];
     const before = watched.map((n) => (model.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
