@@ -17,7 +17,11 @@ export function smallNet(seed = 1): tfl.LayersModel {
   let s = seed;
   for (const w of model.weights) {
     const isVar = w.originalName.endsWith('moving_variance');
-    w.write(isVar ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', s++) : tf.randomNormal(w.shape, 0, 0.5, 'float32', s++));
+    w.write(
+      isVar
+        ? tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', s++)
+        : tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', s++),
+    );
   }
   return model;
 }

@@ -31,7 +31,9 @@ beforeAll(async () => {
   good['stem.bn.num_batches_tracked'] = { dtype: 'I64', shape: [], data: new Uint8Array(8) };
 });
 
-afterAll(() => model.dispose());
+afterAll(() => {
+  model.dispose();
+});
 
 const f32 = (n: number) => new Uint8Array(4 * n);
 const tensor = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };

@@ -39,7 +39,9 @@ function donorFile(seed = 2, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
 
 describe('state dict keys and layouts', () => {
   const model = smallNet(1);
-  afterAll(() => model.dispose());
+  afterAll(() => {
+    model.dispose();
+  });
 
   it('names every weight as the reference module path, in PyTorch shapes', () => {
     const { params, ignored } = stateDictParams(model);
@@ -177,7 +179,7 @@ class ChannelScale extends tfl.layers.Layer {
           key: `${this.name}.gamma`,
           variable: v,
           shape: [1, v.shape[0]!],
-          toZoo: (t) => tf.reshape(t, v.shape),
+          toZoo: (t) => tf.reshape(t, v.shape as number[]),
           toTorch: (t) => tf.reshape(t, [1, -1]),
         },
       ],
@@ -236,7 +238,7 @@ describe('loading from a URL', () => {
   it('fetches the bytes and loads them', async () => {
     const m = smallNet(1);
     const bytes = donorFile();
-    const fetch = (async () => new Response(bytes)) as unknown as typeof globalThis.fetch;
+    const fetch = (async () => new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]))) as unknown as typeof globalThis.fetch;
     const report = await loadCheckpointFromUrl(m, 'https://example.test/w.safetensors', { fetch });
     expect(report.loaded).toHaveLength(13);
     m.dispose();

@@ -7,6 +7,11 @@ import { referenceFixtures } from './fixtures.js';
 export interface ParityOptions {
   /** Square input side (default: the entry's default input size). */
   size?: number;
+  /**
+   * Other sizes this model will be checked at: their reference outputs are generated in the
+   * same Python run (one model build instead of one per size).
+   */
+  prepareSizes?: number[];
   /** Images per batch (default 2). */
   batch?: number;
   /** Seed of the reference's random weights and input (default 0). */
@@ -17,6 +22,15 @@ export interface ParityOptions {
   referenceKwargs?: Record<string, unknown>;
   /** Options of `entry.create`, besides the input shape. */
   createOptions?: CreateOptions;
+  /**
+   * Regex of the reference's module paths of the norms that end residual branches (ResNet:
+   * `^layer\\d+\\.\\d+\\.bn[23]$`). Their weight is multiplied by `residualGain` (default 0.2)
+   * before BatchNorm statistics are measured: a deep random residual net otherwise amplifies
+   * float32 rounding past the tolerance (ResNet-152: PyTorch's float32 output is 4e-4 from
+   * float64), which trained nets, whose branches are small, do not.
+   */
+  residualNorms?: string;
+  residualGain?: number;
   /** Largest max|zoo - ref| allowed, relative to max|ref| (default 1e-4). */
   tolerance?: number;
 }
@@ -56,9 +70,11 @@ export async function checkParity(entry: ModelEntry, options: ParityOptions = {}
     reference: options.reference ?? entry.name,
     seed,
     batch,
-    sizes: [size],
+    sizes: [...new Set([size, ...(options.prepareSizes ?? [])])],
     kwargs: options.referenceKwargs ?? {},
     calibSize: entry.defaultInputSize,
+    residualNorms: options.residualNorms,
+    residualGain: options.residualGain,
   });
   const t1 = now();
   const previous = tf.getBackend();

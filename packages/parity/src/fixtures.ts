@@ -28,6 +28,9 @@ export interface FixtureRequest {
   kwargs: Record<string, unknown>;
   /** Input side on which BatchNorm statistics are measured (the model's default input). */
   calibSize: number;
+  /** Regex of the module paths of the norms that end residual branches (their weight is scaled by `residualGain`). */
+  residualNorms?: string;
+  residualGain?: number;
 }
 
 export interface Fixtures {
@@ -42,7 +45,7 @@ export interface Fixtures {
 export async function referenceFixtures(r: FixtureRequest): Promise<Fixtures> {
   const hash = createHash('sha256')
     .update(readFileSync(REFERENCE_SCRIPT))
-    .update(JSON.stringify([r.kwargs, r.calibSize]))
+    .update(JSON.stringify([r.kwargs, r.calibSize, r.residualNorms ?? null, r.residualGain ?? null]))
     .digest('hex')
     .slice(0, 10);
   const dir = join(fixturesRoot(), `${r.reference}-seed${r.seed}-${hash}`);
@@ -55,6 +58,8 @@ export async function referenceFixtures(r: FixtureRequest): Promise<Fixtures> {
     await runPython(REFERENCE_SCRIPT, [
       ...['--model', r.reference, '--seed', String(r.seed), '--batch', String(r.batch)],
       ...['--kwargs', JSON.stringify(r.kwargs), '--calib-size', String(r.calibSize), '--checkpoint', checkpoint],
+      ...(r.residualNorms ? ['--residual-norms', r.residualNorms] : []),
+      ...(r.residualGain !== undefined ? ['--residual-gain', String(r.residualGain)] : []),
       ...todo.flatMap(([s, p]) => ['--io', `${p}:${s}`]),
     ]);
   }

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 
 const run = promisify(execFile);
+// Each test starts a Node process that loads TF.js: seconds on a busy 2-core machine.
+jest.setTimeout(60_000);
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // A project that installed a third-party family package (test/fixtures/node_modules/@example).
 const project = fileURLToPath(new URL('./fixtures', import.meta.url));
