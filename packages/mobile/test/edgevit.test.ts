@@ -34,7 +34,10 @@ function referenceKeys(name: string): string[] {
   for (const l of archLayers(name)) {
     if (!l.params) continue;
     if (l.type === 'LayerNorm' || l.type === 'BatchNorm2d') keys.add(`${l.name}.weight`).add(`${l.name}.bias`);
-    else keys.add(`${l.name}.weight`).add(...(l.bias === false ? [] : [`${l.name}.bias`]));
+    else {
+      keys.add(`${l.name}.weight`);
+      if (l.bias !== false) keys.add(`${l.name}.bias`);
+    }
     if (l.type === 'BatchNorm2d') keys.add(`${l.name}.running_mean`).add(`${l.name}.running_var`);
   }
   return [...keys].sort();
