@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { withZeroInit, ZooShapeError } from '@zoo/core-blocks';
+import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
 import { profileModel } from '@zoo/profiler';
 import { getReference, referenceModels } from '@zoo/reference';
 import { catalog, SWIN_SPECS, swin_t, swinStageOutputs } from '../src/index.js';
@@ -69,6 +69,15 @@ describe('Swin layout and options', () => {
     expect(shapes('head')).toEqual([[768, 1000], [1000]]);
     expect(m.getLayer('features.1.1.attn').getConfig().shiftSize).toBe(3);
     expect(m.getLayer('features.1.0.attn').getConfig().shiftSize).toBe(0);
+  });
+
+  it("puts torchvision's stochastic depth on both branches, rising linearly to dropPathRate", () => {
+    const names = new Set(m.layers.map((l) => l.name));
+    expect(names.has('features.1.0.stochastic_depth')).toBe(false); // block 0: rate 0
+    expect(m.getLayer('features.1.1.stochastic_depth').getConfig().rate).toBeCloseTo(0.2 / 11, 10);
+    expect(m.getLayer('features.7.1.stochastic_depth').getConfig().rate).toBeCloseTo(0.2, 10);
+    expect(m.getLayer('features.7.1.stochastic_depth').inboundNodes).toHaveLength(2);
+    expect(() => swin_t.create({ dropPathRate: 1.5 } as never)).toThrow(ZooOptionError);
   });
 
   it.each([
