@@ -3,7 +3,15 @@ import './layers/register.js';
 export { type CbamArgs, cbam } from './blocks/cbam.js';
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
+export {
+  multiHeadSelfAttention,
+  type SelfAttentionArgs,
+  shiftedWindowAttention,
+  type WindowAttentionBlockArgs,
+} from './blocks/attention.js';
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
+export { type MlpArgs, mlp } from './blocks/mlp.js';
+export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } from './blocks/patch-embed.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export * from './checkpoint/index.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
@@ -41,17 +49,32 @@ export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from '.
 export { ChannelPool } from './layers/channel-pool.js';
 export { ChannelShuffle, type ChannelShuffleArgs } from './layers/channel-shuffle.js';
 export { ChannelSplit, type ChannelSplitArgs } from './layers/channel-split.js';
+export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
+export { ConvTranspose2d, type ConvTranspose2dArgs } from './layers/conv-transpose2d.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
+export { InProjection, type InProjectionArgs } from './layers/in-projection.js';
 export { constantInitializer, INIT_NAMES, type InitName, initializer, withZeroInit } from './layers/init.js';
 export { layerNorm } from './layers/layer-norm.js';
 export { LayerScale, type LayerScaleArgs } from './layers/layer-scale.js';
+export { type LinearArgs, linear } from './layers/linear.js';
 export { type CountsMacs, countsMacs, elementsPerSample, type MacCount, ZERO_MACS } from './layers/macs.js';
 export { batchNorm2d, type NormArgs } from './layers/norm.js';
+export { PatchMerge } from './layers/patch-merge.js';
 export { AvgPool2d, type AvgPool2dArgs, MaxPool2d, type Pool2dArgs } from './layers/pool2d.js';
-export { CUSTOM_LAYERS } from './layers/register.js';
+export { ATTENTION_LAYERS, CUSTOM_LAYERS } from './layers/register.js';
+export { bicubicAntialiasMatrix } from './layers/resample.js';
 export { StochasticDepth, type StochasticDepthArgs } from './layers/stochastic-depth.js';
 export { makeDivisible } from './make-divisible.js';
+export {
+  ClassToken,
+  type ClassTokenArgs,
+  PositionEmbedding,
+  type PositionEmbeddingArgs,
+  TakeToken,
+  type TakeTokenArgs,
+} from './layers/tokens.js';
+export { relativePositionIndex, roll2d, shiftedWindowMask, WindowAttention, type WindowAttentionArgs } from './layers/window-attention.js';
 export {
   type Architecture,
   apply,

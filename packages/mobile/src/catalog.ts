@@ -1,4 +1,5 @@
 import type { ModelEntry } from '@zoo/core-blocks';
+import * as edgevit from './edgevit.js';
 import * as mobilenetV1 from './mobilenet-v1.js';
 import * as mobilenetV2 from './mobilenet-v2.js';
 import * as mobilenetV3 from './mobilenet-v3.js';
@@ -28,6 +29,9 @@ export const catalog: readonly ModelEntry[] = [
   shufflenetV2.shufflenet_v2_x1_0,
   shufflenetV2.shufflenet_v2_x1_5,
   shufflenetV2.shufflenet_v2_x2_0,
+  edgevit.edgevit_xxs,
+  edgevit.edgevit_xs,
+  edgevit.edgevit_s,
 ];
 
 /** The ideas of this package's families, for the docs site (see docs/architecture.md). */

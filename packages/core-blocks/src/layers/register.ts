@@ -4,10 +4,16 @@ import { AdaptiveAvgPool2d } from './adaptive-avg-pool.js';
 import { ChannelPool } from './channel-pool.js';
 import { ChannelShuffle } from './channel-shuffle.js';
 import { ChannelSplit } from './channel-split.js';
+import { MultiHeadAttention } from './attention.js';
+import { ConvTranspose2d } from './conv-transpose2d.js';
 import { Conv2d } from './conv2d.js';
+import { InProjection } from './in-projection.js';
 import { LayerScale } from './layer-scale.js';
+import { PatchMerge } from './patch-merge.js';
 import { AvgPool2d, MaxPool2d } from './pool2d.js';
 import { StochasticDepth } from './stochastic-depth.js';
+import { ClassToken, PositionEmbedding, TakeToken } from './tokens.js';
+import { WindowAttention } from './window-attention.js';
 
 /**
  * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
@@ -26,3 +32,16 @@ export const CUSTOM_LAYERS = [
   ChannelSplit,
 ] as const;
 for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
+
+/** The attention and token layers of the transformers (ViT, Swin, EdgeViT). */
+export const ATTENTION_LAYERS = [
+  MultiHeadAttention,
+  InProjection,
+  ConvTranspose2d,
+  WindowAttention,
+  ClassToken,
+  TakeToken,
+  PositionEmbedding,
+  PatchMerge,
+] as const;
+for (const cls of ATTENTION_LAYERS) tf.serialization.registerClass(cls, 'Zoo');

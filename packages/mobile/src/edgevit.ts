@@ -1,0 +1,153 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  AvgPool2d,
+  activation,
+  apply,
+  batchNorm2d,
+  Conv2d,
+  ConvTranspose2d,
+  defineModel,
+  layerNorm,
+  linear,
+  linearClassifier,
+  type ModelEntry,
+  MultiHeadAttention,
+  mlp,
+  type PaperRef,
+  patchEmbed,
+  type ResolvedOptions,
+  ZooShapeError,
+} from '@zoo/core-blocks';
+import { PACKAGE } from './package-name.js';
+
+/**
+ * EdgeViT as its authors wrote it (saic-fi/edgevit, `src/edgevit.py`): four stages, each a patch
+ * embedding (conv, channel LayerNorm eps 1e-5) and LGL blocks. A block is a local aggregation
+ * (depthwise conv position encoding, BatchNorm, 1x1 / 5x5 depthwise / 1x1 convs, conv MLP; only
+ * where the sparse ratio is above 1), then self-attention on a strided subsample of the tokens
+ * (`sampler`: AvgPool2d kernel 1, stride sr), propagated back to full resolution by a depthwise
+ * transposed conv (`LocalProp`) and a LayerNorm, then a token MLP. BatchNorm, mean over the map,
+ * `head`. Layer names are the authors' module paths.
+ */
+export interface EdgeViTSpec {
+  depths: readonly [number, number, number, number];
+  dims: readonly [number, number, number, number];
+  headDim: number;
+}
+
+export const EDGEVIT_SPECS = {
+  edgevit_xxs: { depths: [1, 1, 3, 2], dims: [36, 72, 144, 288], headDim: 36 },
+  edgevit_xs: { depths: [1, 1, 3, 1], dims: [48, 96, 240, 384], headDim: 48 },
+  edgevit_s: { depths: [1, 2, 5, 3], dims: [48, 96, 240, 384], headDim: 48 },
+} as const satisfies Record<string, EdgeViTSpec>;
+
+export type EdgeViTName = keyof typeof EDGEVIT_SPECS;
+
+const PAPER: PaperRef = {
+  title: 'EdgeViTs: Competing Light-weight CNNs on Mobile Devices with Vision Transformers',
+  authors: 'Junting Pan, Adrian Bulat, Fuwen Tan, Xiatian Zhu, Lukasz Dudziak, Hongsheng Li, Georgios Tzimiropoulos, Brais Martinez',
+  year: 2022,
+  url: 'https://arxiv.org/abs/2205.03436',
+};
+
+/** Sparse (subsampling) ratio of the attention per stage, as all three variants set it. */
+const SR_RATIOS = [4, 2, 2, 1] as const;
+const MLP_RATIO = 4;
+/** Patch 4, three 2x patch embeddings, and the stage-1 sampler of 4 on a 1/4 map: sides must divide by 32. */
+export const EDGEVIT_SIZE_STEP = 32;
+
+function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+  const [h, w] = o.inputShape;
+  if (h % EDGEVIT_SIZE_STEP !== 0 || w % EDGEVIT_SIZE_STEP !== 0) {
+    const near = (v: number) =>
+      [...new Set([Math.floor(v / EDGEVIT_SIZE_STEP), Math.ceil(v / EDGEVIT_SIZE_STEP)])]
+        .filter((k) => k > 0)
+        .map((k) => k * EDGEVIT_SIZE_STEP);
+    throw new ZooShapeError(
+      `Its height and width must be multiples of ${EDGEVIT_SIZE_STEP} (nearest: ${near(h).join(' or ')} by ${near(w).join(' or ')}): ` +
+        "each stage's attention subsamples its map by the sparse ratio and its transposed conv must restore the size exactly.",
+    );
+  }
+  let x = input;
+  spec.dims.forEach((dim, s) => {
+    x = patchEmbed(x, {
+      dim,
+      patchSize: s === 0 ? 4 : 2,
+      conv: `patch_embed${s + 1}.proj`,
+      norm: { name: `patch_embed${s + 1}.norm`, eps: 1e-5 },
+    });
+    for (let i = 0; i < spec.depths[s]; i++) x = lglBlock(x, `blocks${s + 1}.${i}`, dim, dim / spec.headDim, SR_RATIOS[s]);
+  });
+  return apply(batchNorm2d('norm'), x);
+}
+
+const add = (name: string, a: tfl.SymbolicTensor, b: tfl.SymbolicTensor) => apply(tfl.layers.add({ name }), [a, b]);
+
+function lglBlock(x: tfl.SymbolicTensor, name: string, dim: number, heads: number, sr: number): tfl.SymbolicTensor {
+  if (sr > 1) x = localAgg(x, `${name}.LocalAgg`, dim);
+  return selfAttn(x, `${name}.SelfAttn`, dim, heads, sr);
+}
+
+const dwConv = (name: string, dim: number, k: number) =>
+  new Conv2d({ name, filters: dim, kernelSize: k, padding: (k - 1) / 2, groups: dim });
+const pwConv = (name: string, filters: number) => new Conv2d({ name, filters, kernelSize: 1 });
+
+/** x + pos_embed(x); x + conv2(attn(conv1(norm1(x)))); x + mlp(norm2(x)) with 1x1-conv MLP. */
+function localAgg(x: tfl.SymbolicTensor, n: string, dim: number): tfl.SymbolicTensor {
+  x = add(`${n}.add_pos`, x, apply(dwConv(`${n}.pos_embed`, dim, 3), x));
+  let y = apply(batchNorm2d(`${n}.norm1`), x);
+  y = apply(pwConv(`${n}.conv2`, dim), apply(dwConv(`${n}.attn`, dim, 5), apply(pwConv(`${n}.conv1`, dim), y)));
+  x = add(`${n}.add_1`, x, y);
+  y = apply(batchNorm2d(`${n}.norm2`), x);
+  y = apply(pwConv(`${n}.mlp.fc2`, dim), apply(activation('gelu', `${n}.mlp.act`), apply(pwConv(`${n}.mlp.fc1`, dim * MLP_RATIO), y)));
+  return add(`${n}.add_2`, x, y);
+}
+
+/**
+ * x + pos_embed(x); x + attn(norm1(x)); x + mlp(norm2(x)). Token-wise layers act on the NHWC map
+ * directly (the reference's flatten to tokens is row-major, the same order).
+ */
+function selfAttn(x: tfl.SymbolicTensor, n: string, dim: number, heads: number, sr: number): tfl.SymbolicTensor {
+  x = add(`${n}.add_pos`, x, apply(dwConv(`${n}.pos_embed`, dim, 3), x));
+  let y = apply(layerNorm(`${n}.norm1`, 1e-6), x);
+  y = globalSparseAttn(y, `${n}.attn`, dim, heads, sr);
+  x = add(`${n}.add_1`, x, y);
+  y = apply(layerNorm(`${n}.norm2`, 1e-6), x);
+  y = mlp(y, { hidden: dim * MLP_RATIO, out: dim, names: { fc1: `${n}.mlp.fc1`, act: `${n}.mlp.act`, fc2: `${n}.mlp.fc2` } });
+  return add(`${n}.add_2`, x, y);
+}
+
+function globalSparseAttn(x: tfl.SymbolicTensor, n: string, dim: number, heads: number, sr: number): tfl.SymbolicTensor {
+  const [, h, w] = x.shape as [null, number, number, number];
+  let y = sr > 1 ? apply(new AvgPool2d({ name: `${n}.sampler`, poolSize: 1, strides: sr }), x) : x;
+  const [sh, sw] = [h / sr, w / sr];
+  y = apply(tfl.layers.reshape({ targetShape: [sh * sw, dim], name: `${n}.tokens` }), y);
+  y = apply(linear(3 * dim, `${n}.qkv`), y);
+  y = apply(new MultiHeadAttention({ numHeads: heads, name: n }), y);
+  y = apply(tfl.layers.reshape({ targetShape: [sh, sw, dim], name: `${n}.map` }), y);
+  if (sr > 1) {
+    y = apply(new ConvTranspose2d({ name: `${n}.LocalProp`, filters: dim, kernelSize: sr, strides: sr, groups: dim }), y);
+    y = apply(layerNorm(`${n}.norm`, 1e-5), y);
+  }
+  return apply(linear(dim, `${n}.proj`), y);
+}
+
+function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+  return linearClassifier(x, o, { pool: 'avgpool', fc: 'head' });
+}
+
+// Entries are pure so that a bundler drops the ones an app does not import.
+function entry(name: EdgeViTName): ModelEntry {
+  const spec: EdgeViTSpec = EDGEVIT_SPECS[name];
+  return defineModel({
+    name,
+    family: 'EdgeViT',
+    package: PACKAGE,
+    paper: PAPER,
+    architecture: { features: (input, o) => features(spec, input, o), classifier },
+  });
+}
+
+export const edgevit_xxs = /* @__PURE__ */ entry('edgevit_xxs');
+export const edgevit_xs = /* @__PURE__ */ entry('edgevit_xs');
+export const edgevit_s = /* @__PURE__ */ entry('edgevit_s');

@@ -1,0 +1,135 @@
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { stateDictParams, withZeroInit, ZooShapeError } from '@zoo/core-blocks';
+import { profileModel } from '@zoo/profiler';
+import { getReference, referenceModels } from '@zoo/reference';
+import { catalog, EDGEVIT_SPECS, edgevit_xxs } from '../src/index.js';
+
+// The cpu backend (fit step) is slow on a loaded 2-core machine.
+jest.setTimeout(300_000);
+
+const edgevits = catalog.filter((e) => e.name in EDGEVIT_SPECS);
+
+interface ArchLayer {
+  name: string;
+  type: string;
+  params?: number;
+  bias?: boolean;
+  affine?: boolean;
+}
+
+/** The authors' layers, as the reference data lists them (`data/arch/<model>.json`). */
+function archLayers(name: string): ArchLayer[] {
+  const path = createRequire(import.meta.url).resolve(`@zoo/reference/arch/${name}.json`);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { layers: ArchLayer[] }).layers;
+}
+
+/** The state-dict keys of the authors' model, from the types of its parameterised layers. */
+function referenceKeys(name: string): string[] {
+  const keys = new Set<string>();
+  for (const l of archLayers(name)) {
+    if (!l.params) continue;
+    if (l.type === 'LayerNorm' || l.type === 'BatchNorm2d') keys.add(`${l.name}.weight`).add(`${l.name}.bias`);
+    else {
+      keys.add(`${l.name}.weight`);
+      if (l.bias !== false) keys.add(`${l.name}.bias`);
+    }
+    if (l.type === 'BatchNorm2d') keys.add(`${l.name}.running_mean`).add(`${l.name}.running_var`);
+  }
+  return [...keys].sort();
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('EdgeViT against the reference figures', () => {
+  it('covers every EdgeViT of the reference data', () => {
+    const referenceNames = Object.entries(referenceModels)
+      .filter(([, m]) => m.required && m.family === 'EdgeViT')
+      .map(([n]) => n);
+    expect(edgevits.map((e) => e.name).sort()).toEqual(referenceNames.sort());
+  });
+
+  it.each(edgevits.map((e) => [e.name, e] as const))(
+    '%s: params, MACs, output shape and state-dict keys equal the reference',
+    (name, entry) => {
+      const ref = getReference(name);
+      if (!ref) throw new Error(`no reference figures for ${name}`);
+      const model = withZeroInit(() => entry.create());
+      const p = profileModel(model);
+      const keys = [...stateDictParams(model).params.keys()].sort();
+      model.dispose();
+      expect(entry.family).toBe(ref.family);
+      expect(p.uncounted).toEqual([]);
+      expect(p.params.trainable).toBe(ref.params);
+      // The transposed conv counts input elements x out/groups x kernel area (the reference's `about`).
+      expect(p.macs.convLinear).toBe(ref.macs.convLinear);
+      expect(p.macs.total).toBe(ref.macs.total);
+      expect(p.outputShape).toEqual(ref.outputShape);
+      // Layer names are the authors' module paths: a checkpoint of theirs maps key for key.
+      expect(keys).toEqual(referenceKeys(name));
+    },
+  );
+});
+
+describe('EdgeViT layout and options', () => {
+  it('has local aggregation where the sparse ratio is above 1, and a depthwise LocalProp', () => {
+    const m = withZeroInit(() => edgevit_xxs.create());
+    const names = new Set(m.layers.map((l) => l.name));
+    expect(names.has('blocks3.2.LocalAgg.attn')).toBe(true);
+    expect(names.has('blocks4.0.LocalAgg.attn')).toBe(false);
+    expect(names.has('blocks4.0.SelfAttn.attn.LocalProp')).toBe(false);
+    expect(m.getLayer('blocks1.0.SelfAttn.attn.LocalProp').getWeights()[0].shape).toEqual([4, 4, 36, 1]);
+    expect(m.getLayer('blocks1.0.SelfAttn.attn').getConfig().numHeads).toBe(1);
+    expect(m.getLayer('blocks4.1.SelfAttn.attn').getConfig().numHeads).toBe(8);
+    m.dispose();
+  });
+
+  it.each([
+    [null, [null, 7, 7, 288]],
+    ['avg', [null, 288]],
+  ] as const)('includeTop false with pooling %p gives %p (after the final BatchNorm)', (pooling, shape) => {
+    const f = withZeroInit(() => edgevit_xxs.create({ includeTop: false, pooling }));
+    expect(f.outputs[0].shape).toEqual(shape);
+    f.dispose();
+  });
+
+  it('rejects sizes that are not multiples of 32, naming the sizes that work', () => {
+    expect(() => edgevit_xxs.create({ inputShape: [200, 224, 3] })).toThrow(ZooShapeError);
+    expect(() => edgevit_xxs.create({ inputShape: [200, 224, 3] })).toThrow(
+      /edgevit_xxs cannot take a 200x224 input.*multiples of 32.*192 or 224 by 224/,
+    );
+  });
+
+  it('runs on wasm at another size', async () => {
+    await tf.setBackend('wasm');
+    const model = edgevit_xxs.create({ inputShape: [64, 96, 3], numClasses: 4 });
+    const y = model.predict(tf.randomNormal([2, 64, 96, 3], 0, 1, 'float32', 7)) as tf.Tensor;
+    expect(y.shape).toEqual([2, 4]);
+    expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+    model.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  it('trains: one fit step on cpu gives a finite loss and changes the weights', async () => {
+    await tf.setBackend('cpu');
+    const model = edgevit_xxs.create({ inputShape: [32, 32, 3], numClasses: 2, classifierActivation: 'softmax' });
+    // categoricalCrossentropy expects probabilities (it clips logits, which zeroes the gradient).
+    model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+    const watched = ['blocks1.0.SelfAttn.attn.qkv', 'blocks1.0.SelfAttn.attn.LocalProp', 'blocks1.0.LocalAgg.attn'];
+    const before = watched.map((n) => (model.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 8);
+    const h = await model.fit(x, tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2), { epochs: 1, batchSize: 2, verbose: 0 });
+    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
+    watched.forEach((n, i) => {
+      const after = model.getLayer(n).getWeights()[0].dataSync() as Float32Array;
+      expect({ n, changed: after.some((v, j) => v !== before[i][j]) }).toEqual({ n, changed: true });
+    });
+    model.dispose();
+  });
+});

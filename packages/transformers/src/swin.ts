@@ -1,0 +1,123 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  apply,
+  type CreateOptions,
+  defineModel,
+  layerNorm,
+  linearClassifier,
+  type ModelEntry,
+  mlp,
+  patchEmbed,
+  patchMerging,
+  type ResolvedOptions,
+  StochasticDepth,
+  shiftedWindowAttention,
+  ZooShapeError,
+} from '@zoo/core-blocks';
+import { PACKAGE } from './package-name.js';
+import { SWIN_PAPER } from './papers.js';
+
+/**
+ * Swin Transformer (v1) as torchvision builds it (`torchvision/models/swin_transformer.py`):
+ * `features.0` patch embedding (4x4 conv, LayerNorm), then stages `features.1, 3, 5, 7` of
+ * blocks with (shifted) window attention, `features.2, 4, 6` patch merging, `norm`, average
+ * pooling and `head`. Windows of 7; every second block shifts them by 3.
+ */
+export interface SwinSpec {
+  embedDim: number;
+  depths: readonly [number, number, number, number];
+  heads: readonly [number, number, number, number];
+  /** torchvision's `stochastic_depth_prob`: the last block's rate, rising linearly from 0. */
+  dropPathRate: number;
+}
+
+export const SWIN_SPECS = {
+  swin_t: { embedDim: 96, depths: [2, 2, 6, 2], heads: [3, 6, 12, 24], dropPathRate: 0.2 },
+  swin_s: { embedDim: 96, depths: [2, 2, 18, 2], heads: [3, 6, 12, 24], dropPathRate: 0.3 },
+  swin_b: { embedDim: 128, depths: [2, 2, 18, 2], heads: [4, 8, 16, 32], dropPathRate: 0.5 },
+} as const satisfies Record<string, SwinSpec>;
+
+export type SwinName = keyof typeof SWIN_SPECS;
+
+const PATCH = 4;
+const WINDOW = 7;
+const EPS = 1e-5;
+/** Input sides must be multiples of this: the patch size times the three 2x patch merges. */
+export const SWIN_SIZE_STEP = PATCH * 2 ** 3;
+
+/**
+ * Names of the layers whose outputs are the four stages' feature maps (NHWC, strides 4, 8, 16,
+ * 32): the last residual add of each stage. The last stage's map is then normalised by `norm`.
+ */
+export function swinStageOutputs(name: SwinName): string[] {
+  return SWIN_SPECS[name].depths.map((depth, s) => `features.${2 * s + 1}.${depth - 1}.add_2`);
+}
+
+/** Swin's creation options: the common ones plus `dropPathRate` (stochastic depth, training only). */
+export type SwinOptions = CreateOptions & { dropPathRate?: number };
+type SwinResolved = ResolvedOptions & { dropPathRate: number };
+
+function features(spec: SwinSpec, input: tfl.SymbolicTensor, o: SwinResolved): tfl.SymbolicTensor {
+  const [h, w] = o.inputShape;
+  if (h % SWIN_SIZE_STEP !== 0 || w % SWIN_SIZE_STEP !== 0) {
+    const near = (v: number) =>
+      [...new Set([Math.floor(v / SWIN_SIZE_STEP), Math.ceil(v / SWIN_SIZE_STEP)])].filter((k) => k > 0).map((k) => k * SWIN_SIZE_STEP);
+    throw new ZooShapeError(
+      `Its height and width must be multiples of ${SWIN_SIZE_STEP} (patch 4, then three 2x patch merges; nearest: ` +
+        `${near(h).join(' or ')} by ${near(w).join(' or ')}); maps that are not whole windows of ${WINDOW} are padded as torchvision does.`,
+    );
+  }
+  let x = patchEmbed(input, { dim: spec.embedDim, patchSize: PATCH, conv: 'features.0.0', norm: { name: 'features.0.2', eps: EPS } });
+  const total = spec.depths.reduce((a, b) => a + b, 0);
+  let blockId = 0;
+  spec.depths.forEach((depth, s) => {
+    const dim = spec.embedDim * 2 ** s;
+    for (let i = 0; i < depth; i++) {
+      const n = `features.${2 * s + 1}.${i}`;
+      // One module for both branches, as torchvision's block has; an identity at inference.
+      const rate = (o.dropPathRate * blockId++) / (total - 1);
+      const drop = rate > 0 ? new StochasticDepth({ rate, name: `${n}.stochastic_depth` }) : null;
+      const branch = (y: tfl.SymbolicTensor) => (drop ? apply(drop, y) : y);
+      let y = apply(layerNorm(`${n}.norm1`, EPS), x);
+      y = shiftedWindowAttention(y, {
+        numHeads: spec.heads[s],
+        windowSize: WINDOW,
+        shiftSize: i % 2 ? Math.floor(WINDOW / 2) : 0,
+        name: `${n}.attn`,
+      });
+      x = apply(tfl.layers.add({ name: `${n}.add_1` }), [x, branch(y)]);
+      y = apply(layerNorm(`${n}.norm2`, EPS), x);
+      y = mlp(y, { hidden: 4 * dim, out: dim, names: { fc1: `${n}.mlp.0`, act: `${n}.mlp.1`, fc2: `${n}.mlp.3` } });
+      x = apply(tfl.layers.add({ name: `${n}.add_2` }), [x, branch(y)]);
+    }
+    if (s < spec.depths.length - 1) x = patchMerging(x, { name: `features.${2 * s + 2}`, eps: EPS });
+  });
+  return apply(layerNorm('norm', EPS), x);
+}
+
+function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+  return linearClassifier(x, o, { pool: 'avgpool', fc: 'head' });
+}
+
+// Entries are pure so that a bundler drops the ones an app does not import.
+function entry(name: SwinName): ModelEntry<SwinOptions> {
+  const spec: SwinSpec = SWIN_SPECS[name];
+  return defineModel<SwinOptions, SwinResolved>({
+    name,
+    family: 'Swin Transformer',
+    package: PACKAGE,
+    paper: SWIN_PAPER,
+    extraOptions: {
+      dropPathRate: {
+        default: spec.dropPathRate,
+        check: (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)'),
+        doc: "Stochastic depth of the last block (torchvision's stochastic_depth_prob), rising linearly from 0; training only.",
+      },
+    },
+    architecture: { features: (input, o) => features(spec, input, o), classifier },
+  });
+}
+
+export const swin_t = /* @__PURE__ */ entry('swin_t');
+export const swin_s = /* @__PURE__ */ entry('swin_s');
+export const swin_b = /* @__PURE__ */ entry('swin_b');

@@ -1,0 +1,127 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  apply,
+  ClassToken,
+  defineModel,
+  layerNorm,
+  linear,
+  type ModelEntry,
+  mlp,
+  multiHeadSelfAttention,
+  PositionEmbedding,
+  patchEmbed,
+  type ResolvedOptions,
+  TakeToken,
+  ZooShapeError,
+} from '@zoo/core-blocks';
+import { PACKAGE } from './package-name.js';
+import { VIT_PAPER } from './papers.js';
+
+/**
+ * Vision Transformer as torchvision builds it (`torchvision/models/vision_transformer.py`):
+ * patchify convolution `conv_proj`, `class_token`, `encoder.pos_embedding`, pre-norm encoder
+ * blocks (LayerNorm eps 1e-6, `nn.MultiheadAttention`, GELU MLP), `encoder.ln`, `heads.head` on
+ * the class token. Layer names are torchvision's module paths; the attention's packed
+ * `in_proj_weight`/`in_proj_bias` live in the Dense `self_attention.in_proj`, its `out_proj` in
+ * `self_attention.out_proj`.
+ */
+export interface ViTSpec {
+  patchSize: number;
+  layers: number;
+  heads: number;
+  hidden: number;
+  mlp: number;
+}
+
+/** The variants, as torchvision's builders set them (the paper's Table 1). */
+export const VIT_SPECS = {
+  vit_b_16: { patchSize: 16, layers: 12, heads: 12, hidden: 768, mlp: 3072 },
+  vit_b_32: { patchSize: 32, layers: 12, heads: 12, hidden: 768, mlp: 3072 },
+  vit_l_16: { patchSize: 16, layers: 24, heads: 16, hidden: 1024, mlp: 4096 },
+  vit_l_32: { patchSize: 32, layers: 24, heads: 16, hidden: 1024, mlp: 4096 },
+  vit_h_14: { patchSize: 14, layers: 32, heads: 16, hidden: 1280, mlp: 5120 },
+} as const satisfies Record<string, ViTSpec>;
+
+export type ViTName = keyof typeof VIT_SPECS;
+
+const EPS = 1e-6;
+/** torchvision's `image_size` default: the stored position embedding covers (224 / patch)^2 patches. */
+const REFERENCE_SIZE = 224;
+
+/** Input to the `encoder.ln` tokens `[B, 1 + patches, hidden]` (or their pooling, without the top). */
+function features(spec: ViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+  const [h, w] = o.inputShape;
+  const p = spec.patchSize;
+  if (h % p !== 0 || w % p !== 0) {
+    const near = (v: number) => [...new Set([Math.floor(v / p), Math.ceil(v / p)])].filter((k) => k > 0).map((k) => k * p);
+    throw new ZooShapeError(
+      `Its height and width must be multiples of the patch size ${p} (nearest: ${near(h).join(' or ')} by ${near(w).join(' or ')}); ` +
+        'the position embedding is resampled to the patch grid of any such size.',
+    );
+  }
+  const grid: [number, number] = [h / p, w / p];
+  const refGrid = Math.floor(REFERENCE_SIZE / p);
+  let x = patchEmbed(input, { dim: spec.hidden, patchSize: p, conv: 'conv_proj', init: 'truncNormal02' });
+  // NHWC flattens row-major into the token order of torchvision's reshape + permute.
+  x = apply(tfl.layers.reshape({ targetShape: [grid[0] * grid[1], spec.hidden], name: 'tokens' }), x);
+  x = apply(new ClassToken({ name: 'class_token' }), x);
+  x = apply(new PositionEmbedding({ name: 'encoder.pos_embedding', grid: [refGrid, refGrid], tokenGrid: grid, prefixTokens: 1 }), x);
+  for (let i = 0; i < spec.layers; i++) {
+    const n = `encoder.layers.encoder_layer_${i}`;
+    let y = apply(layerNorm(`${n}.ln_1`, EPS), x);
+    y = multiHeadSelfAttention(y, {
+      numHeads: spec.heads,
+      torchMultiheadAttention: true,
+      names: { qkv: `${n}.self_attention.in_proj`, attention: `${n}.self_attention`, proj: `${n}.self_attention.out_proj` },
+    });
+    x = apply(tfl.layers.add({ name: `${n}.add_1` }), [x, y]);
+    y = apply(layerNorm(`${n}.ln_2`, EPS), x);
+    y = mlp(y, { hidden: spec.mlp, out: spec.hidden, names: { fc1: `${n}.mlp.0`, act: `${n}.mlp.1`, fc2: `${n}.mlp.3` } });
+    x = apply(tfl.layers.add({ name: `${n}.add_2` }), [x, y]);
+  }
+  x = apply(layerNorm('encoder.ln', EPS), x);
+  return o.includeTop || o.pooling === null ? x : poolPatchTokens(x, o.pooling, grid[0] * grid[1], spec.hidden);
+}
+
+/** timm's `global_pool='avg'` (or max): over the patch tokens, leaving the class token out. */
+function poolPatchTokens(x: tfl.SymbolicTensor, pooling: 'avg' | 'max', patches: number, hidden: number): tfl.SymbolicTensor {
+  let y = apply(tfl.layers.reshape({ targetShape: [patches + 1, 1, hidden], name: 'pool_tokens' }), x);
+  y = apply(
+    tfl.layers.cropping2D({
+      cropping: [
+        [1, 0],
+        [0, 0],
+      ],
+      name: 'patch_tokens',
+    }),
+    y,
+  );
+  const pool =
+    pooling === 'avg' ? tfl.layers.globalAveragePooling2d({ name: 'global_pool' }) : tfl.layers.globalMaxPooling2d({ name: 'global_pool' });
+  return apply(pool, y);
+}
+
+/** `x[:, 0]`, then the `heads.head` Linear (torchvision's `representation_size=None`). */
+function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+  let y = apply(new TakeToken({ name: 'class_token_output', index: 0 }), x);
+  if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'heads.dropout' }), y);
+  return apply(linear(o.numClasses, 'heads.head'), y);
+}
+
+// Entries are pure so that a bundler drops the ones an app does not import.
+function entry(name: ViTName): ModelEntry {
+  const spec: ViTSpec = VIT_SPECS[name];
+  return defineModel({
+    name,
+    family: 'ViT',
+    package: PACKAGE,
+    paper: VIT_PAPER,
+    architecture: { features: (input, o) => features(spec, input, o), classifier },
+  });
+}
+
+export const vit_b_16 = /* @__PURE__ */ entry('vit_b_16');
+export const vit_b_32 = /* @__PURE__ */ entry('vit_b_32');
+export const vit_l_16 = /* @__PURE__ */ entry('vit_l_16');
+export const vit_l_32 = /* @__PURE__ */ entry('vit_l_32');
+export const vit_h_14 = /* @__PURE__ */ entry('vit_h_14');

@@ -1,0 +1,139 @@
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
+import { profileModel } from '@zoo/profiler';
+import { getReference, referenceModels } from '@zoo/reference';
+import { catalog, SWIN_SPECS, swin_t, swinStageOutputs } from '../src/index.js';
+
+// Building and training models of 28-632 M parameters on tfjs's cpu backend takes seconds on
+// an idle machine and minutes on a loaded 2-core one.
+jest.setTimeout(600_000);
+
+const swins = catalog.filter((e) => e.name in SWIN_SPECS);
+
+// Importing the wasm backend makes it the default; it is chosen per test where it is wanted.
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('Swin against the reference figures', () => {
+  it('covers every Swin Transformer of the reference data', () => {
+    const referenceNames = Object.entries(referenceModels)
+      .filter(([, m]) => m.required && m.family === 'Swin Transformer')
+      .map(([n]) => n);
+    expect(swins.map((e) => e.name).sort()).toEqual(referenceNames.sort());
+  });
+
+  it.each(swins.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (name, entry) => {
+    const ref = getReference(name);
+    if (!ref) throw new Error(`no reference figures for ${name}`);
+    const model = withZeroInit(() => entry.create());
+    const p = profileModel(model);
+    model.dispose();
+    expect(entry.family).toBe(ref.family);
+    expect(p.uncounted).toEqual([]);
+    expect(p.params.trainable).toBe(ref.params);
+    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
+    expect(p.macs.total).toBe(ref.macs.total);
+    expect(p.outputShape).toEqual(ref.outputShape);
+  });
+});
+
+describe('Swin layout and options', () => {
+  let m: tfl.LayersModel;
+  beforeAll(() => {
+    m = withZeroInit(() => swin_t.create());
+  });
+
+  it("names layers after torchvision's module paths", () => {
+    const shapes = (name: string) =>
+      m
+        .getLayer(name)
+        .getWeights()
+        .map((w) => w.shape);
+    expect(shapes('features.0.0')).toEqual([[4, 4, 3, 96], [96]]);
+    expect(shapes('features.0.2')).toEqual([[96], [96]]);
+    expect(shapes('features.1.0.norm1')).toEqual([[96], [96]]);
+    expect(shapes('features.1.0.attn.qkv')).toEqual([[96, 288], [288]]);
+    expect(shapes('features.1.0.attn')).toEqual([[169, 3]]);
+    expect(shapes('features.1.1.attn.proj')).toEqual([[96, 96], [96]]);
+    expect(shapes('features.1.1.mlp.0')).toEqual([[96, 384], [384]]);
+    expect(shapes('features.1.1.mlp.3')).toEqual([[384, 96], [96]]);
+    expect(shapes('features.2.norm')).toEqual([[384], [384]]);
+    expect(shapes('features.2.reduction')).toEqual([[384, 192]]);
+    expect(shapes('features.7.1.attn')).toEqual([[169, 24]]);
+    expect(shapes('norm')).toEqual([[768], [768]]);
+    expect(shapes('head')).toEqual([[768, 1000], [1000]]);
+    expect(m.getLayer('features.1.1.attn').getConfig().shiftSize).toBe(3);
+    expect(m.getLayer('features.1.0.attn').getConfig().shiftSize).toBe(0);
+  });
+
+  it("puts torchvision's stochastic depth on both branches, rising linearly to dropPathRate", () => {
+    const names = new Set(m.layers.map((l) => l.name));
+    expect(names.has('features.1.0.stochastic_depth')).toBe(false); // block 0: rate 0
+    expect(m.getLayer('features.1.1.stochastic_depth').getConfig().rate).toBeCloseTo(0.2 / 11, 10);
+    expect(m.getLayer('features.7.1.stochastic_depth').getConfig().rate).toBeCloseTo(0.2, 10);
+    expect(m.getLayer('features.7.1.stochastic_depth').inboundNodes).toHaveLength(2);
+    expect(() => swin_t.create({ dropPathRate: 1.5 } as never)).toThrow(ZooOptionError);
+  });
+
+  it.each([
+    [null, [null, 7, 7, 768]],
+    ['avg', [null, 768]],
+  ] as const)('includeTop false with pooling %p gives %p', (pooling, shape) => {
+    const f = withZeroInit(() => swin_t.create({ includeTop: false, pooling }));
+    expect(f.outputs[0].shape).toEqual(shape);
+    f.dispose();
+  });
+
+  it('exposes the four stage maps by layer name (see the README)', () => {
+    const stages = tfl.model({
+      inputs: m.inputs,
+      outputs: swinStageOutputs('swin_t').map((n) => m.getLayer(n).output as tfl.SymbolicTensor),
+    });
+    expect(stages.outputs.map((o) => o.shape)).toEqual([
+      [null, 56, 56, 96],
+      [null, 28, 28, 192],
+      [null, 14, 14, 384],
+      [null, 7, 7, 768],
+    ]);
+  });
+
+  it('rejects sizes that are not multiples of 32, naming the sizes that work', () => {
+    expect(() => swin_t.create({ inputShape: [200, 224, 3] })).toThrow(ZooShapeError);
+    expect(() => swin_t.create({ inputShape: [200, 224, 3] })).toThrow(
+      /swin_t cannot take a 200x224 input.*multiples of 32.*192 or 224 by 224/,
+    );
+  });
+
+  it('runs on wasm at a size that needs window padding', async () => {
+    // 64x96: stage maps 16x24, 8x12, 4x6, 2x3, none a whole number of 7x7 windows.
+    await tf.setBackend('wasm');
+    const model = swin_t.create({ inputShape: [64, 96, 3], numClasses: 5 });
+    const y = model.predict(tf.randomNormal([2, 64, 96, 3], 0, 1, 'float32', 5)) as tf.Tensor;
+    expect(y.shape).toEqual([2, 5]);
+    expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+    await tf.setBackend('cpu');
+    model.dispose();
+  });
+
+  it('trains: one fit step on cpu gives a finite loss and changes the weights', async () => {
+    await tf.setBackend('cpu');
+    const model = swin_t.create({ inputShape: [32, 32, 3], numClasses: 2, classifierActivation: 'softmax' });
+    // categoricalCrossentropy expects probabilities (it clips logits, which zeroes the gradient).
+    model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+    const watched = ['features.1.1.attn', 'features.1.1.attn.qkv', 'features.2.reduction'];
+    const before = watched.map((n) => (model.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 6);
+    const h = await model.fit(x, tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2), { epochs: 1, batchSize: 2, verbose: 0 });
+    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
+    watched.forEach((n, i) => {
+      const after = model.getLayer(n).getWeights()[0].dataSync() as Float32Array;
+      expect({ n, changed: after.some((v, j) => v !== before[i][j]) }).toEqual({ n, changed: true });
+    });
+    model.dispose();
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { withZeroInit } from '@zoo/core-blocks';
+import { profileModel } from '@zoo/profiler';
+import { getReference } from '@zoo/reference';
+import { vit_h_14 } from '../src/index.js';
+
+// Building and training models of 28-632 M parameters on tfjs's cpu backend takes seconds on
+// an idle machine and minutes on a loaded 2-core one.
+jest.setTimeout(600_000);
+
+/**
+ * ViT-H/14 holds 632 M parameters (2.5 GB of float32). Built with `withZeroInit` on the cpu
+ * backend, its weights are zero-filled typed arrays the operating system maps lazily, so the
+ * figures cost about a second and little resident memory; random initialisation would draw
+ * 632 M numbers. Kept in a file of its own so that no larger allocation precedes it.
+ */
+describe('vit_h_14 against the reference figures', () => {
+  it('params, MACs and output shape equal the reference', async () => {
+    await tf.setBackend('cpu');
+    const ref = getReference('vit_h_14');
+    if (!ref) throw new Error('no reference figures for vit_h_14');
+    const model = withZeroInit(() => vit_h_14.create());
+    const p = profileModel(model);
+    model.dispose();
+    expect(vit_h_14.family).toBe(ref.family);
+    expect(p.uncounted).toEqual([]);
+    expect(p.params.trainable).toBe(ref.params);
+    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
+    expect(p.macs.total).toBe(ref.macs.total);
+    expect(p.outputShape).toEqual(ref.outputShape);
+  });
+});
