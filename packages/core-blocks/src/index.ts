@@ -1,14 +1,14 @@
 import './layers/register.js';
 
-export { type CbamArgs, cbam } from './blocks/cbam.js';
-export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
-export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
 export {
   multiHeadSelfAttention,
   type SelfAttentionArgs,
   shiftedWindowAttention,
   type WindowAttentionBlockArgs,
 } from './blocks/attention.js';
+export { type CbamArgs, cbam } from './blocks/cbam.js';
+export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
+export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
 export { type MlpArgs, mlp } from './blocks/mlp.js';
 export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } from './blocks/patch-embed.js';
@@ -46,10 +46,10 @@ export type { Innovation, InnovationComparison, InnovationVariant } from './inno
 export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
+export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
 export { ChannelPool } from './layers/channel-pool.js';
 export { ChannelShuffle, type ChannelShuffleArgs } from './layers/channel-shuffle.js';
 export { ChannelSplit, type ChannelSplitArgs } from './layers/channel-split.js';
-export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
 export { ConvTranspose2d, type ConvTranspose2dArgs } from './layers/conv-transpose2d.js';
 export { Conv2d, type Conv2dArgs } from './layers/conv2d.js';
 export { type Pair, pair, windowOutput } from './layers/geometry.js';
@@ -65,7 +65,6 @@ export { AvgPool2d, type AvgPool2dArgs, MaxPool2d, type Pool2dArgs } from './lay
 export { ATTENTION_LAYERS, CUSTOM_LAYERS } from './layers/register.js';
 export { bicubicAntialiasMatrix } from './layers/resample.js';
 export { StochasticDepth, type StochasticDepthArgs } from './layers/stochastic-depth.js';
-export { makeDivisible } from './make-divisible.js';
 export {
   ClassToken,
   type ClassTokenArgs,
@@ -75,6 +74,7 @@ export {
   type TakeTokenArgs,
 } from './layers/tokens.js';
 export { relativePositionIndex, roll2d, shiftedWindowMask, WindowAttention, type WindowAttentionArgs } from './layers/window-attention.js';
+export { makeDivisible } from './make-divisible.js';
 export {
   type Architecture,
   apply,

@@ -1,4 +1,5 @@
 export { catalog } from './catalog.js';
+export { EDGEVIT_SIZE_STEP, EDGEVIT_SPECS, type EdgeViTName, type EdgeViTSpec, edgevit_s, edgevit_xs, edgevit_xxs } from './edgevit.js';
 export {
   MOBILENET_V1_SPECS,
   type MobileNetV1Name,
@@ -41,4 +42,3 @@ export {
   shufflenet_v2_x2_0,
 } from './shufflenet-v2.js';
 export { SQUEEZENET_SPECS, type SqueezeNetName, type SqueezeNetSpec, squeezenet1_0, squeezenet1_1 } from './squeezenet.js';
-export { EDGEVIT_SIZE_STEP, EDGEVIT_SPECS, type EdgeViTName, type EdgeViTSpec, edgevit_s, edgevit_xs, edgevit_xxs } from './edgevit.js';

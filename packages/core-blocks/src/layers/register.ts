@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Activation } from './activation.js';
 import { AdaptiveAvgPool2d } from './adaptive-avg-pool.js';
+import { MultiHeadAttention } from './attention.js';
 import { ChannelPool } from './channel-pool.js';
 import { ChannelShuffle } from './channel-shuffle.js';
 import { ChannelSplit } from './channel-split.js';
-import { MultiHeadAttention } from './attention.js';
 import { ConvTranspose2d } from './conv-transpose2d.js';
 import { Conv2d } from './conv2d.js';
 import { InProjection } from './in-projection.js';
