@@ -77,7 +77,14 @@ export async function fitOneStep(
   frozen: string[] = [],
 ): Promise<number> {
   await tf.setBackend('cpu');
-  const m = entry.create({ inputShape: [size, size, 3], numClasses: 2, ...options } as CreateOptions);
+  // tfjs's categorical cross-entropy takes probabilities: on logits it clips and can zero the gradients.
+  const top = (options as CreateOptions).includeTop !== false;
+  const m = entry.create({
+    inputShape: [size, size, 3],
+    numClasses: 2,
+    ...(top ? { classifierActivation: 'softmax' } : {}),
+    ...options,
+  } as CreateOptions);
   for (const name of frozen) m.getLayer(name).trainable = false;
   m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
   const before = (m.getLayer(watched).getWeights()[0].dataSync() as Float32Array).slice();

@@ -62,7 +62,7 @@ export { type CountsMacs, countsMacs, elementsPerSample, type MacCount, ZERO_MAC
 export { batchNorm2d, type NormArgs } from './layers/norm.js';
 export { PatchMerge } from './layers/patch-merge.js';
 export { AvgPool2d, type AvgPool2dArgs, MaxPool2d, type Pool2dArgs } from './layers/pool2d.js';
-export { ATTENTION_LAYERS, CUSTOM_LAYERS } from './layers/register.js';
+export { CUSTOM_LAYERS } from './layers/register.js';
 export { bicubicAntialiasMatrix } from './layers/resample.js';
 export { StochasticDepth, type StochasticDepthArgs } from './layers/stochastic-depth.js';
 export {

@@ -30,11 +30,7 @@ export const CUSTOM_LAYERS = [
   ChannelPool,
   ChannelShuffle,
   ChannelSplit,
-] as const;
-for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
-
-/** The attention and token layers of the transformers (ViT, Swin, EdgeViT). */
-export const ATTENTION_LAYERS = [
+  // The attention and token layers of the transformers (ViT, Swin, EdgeViT).
   MultiHeadAttention,
   InProjection,
   ConvTranspose2d,
@@ -44,4 +40,4 @@ export const ATTENTION_LAYERS = [
   PositionEmbedding,
   PatchMerge,
 ] as const;
-for (const cls of ATTENTION_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
+for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
