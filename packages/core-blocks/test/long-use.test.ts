@@ -59,7 +59,9 @@ describe.each(['cpu', 'wasm'])('on %s', (backend) => {
     for (const img of IMAGES) sequential.push(await classify(model, img, { topK: 3 }));
     const concurrent = await Promise.all(IMAGES.map((img) => classify(model, img, { topK: 3 })));
     expect(concurrent).toEqual(sequential);
-    expect(new Set(sequential.map((s) => s[0].index)).size).toBeGreaterThan(1);
+    // The images give different answers, so equal lists mean each call got its own image (the
+    // top class of a small random model may be the same for all; its probability is not).
+    expect(new Set(sequential.map((s) => s[0].probability)).size).toBeGreaterThan(1);
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
