@@ -3,8 +3,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { withZeroInit, ZooShapeError } from '@zoo/core-blocks';
+import { expectOneFitStep } from '@zoo/test-support';
 import { alexnet } from '../src/index.js';
-import { fitOneStep, forwardShape, itMatchesTheReference, itPoolsFeatures, layerNames } from './family-checks.js';
+import { forwardShape, itMatchesTheReference, itPoolsFeatures, layerNames } from './family-checks.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -44,6 +45,6 @@ describe('AlexNet layout', () => {
   });
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
-    await fitOneStep(alexnet, 63, 'features.0', {}, ['classifier.1', 'classifier.4']);
+    await expectOneFitStep(alexnet, { size: 63, watch: ['features.0', 'classifier.6'], frozen: ['classifier.1', 'classifier.4'] });
   });
 });

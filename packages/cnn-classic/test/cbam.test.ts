@@ -4,8 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
-import { profileModel } from '@zoo/profiler';
-import { getReference, referenceModels } from '@zoo/reference';
+import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { CBAM_RESNET_SPECS, catalog, cbam_resnet18, cbam_resnet50 } from '../src/index.js';
 import { expectLayersMatchReference } from './reference-layers.js';
 
@@ -17,24 +16,12 @@ beforeAll(async () => {
 
 describe('CBAM-ResNet against the reference figures', () => {
   it('covers every CBAM model of the reference data', () => {
-    const reference = Object.entries(referenceModels)
-      .filter(([, m]) => m.required && m.family === 'CBAM')
-      .map(([n]) => n);
+    const reference = referenceNames('CBAM');
     expect(entries.map((e) => e.name).sort()).toEqual(reference.sort());
   });
 
   it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs, output shape and every layer equal the reference', (name, entry) => {
-    const ref = getReference(name);
-    if (!ref) throw new Error(`no reference figures for ${name}`);
-    const model = withZeroInit(() => entry.create());
-    const p = profileModel(model);
-    model.dispose();
-    expect(entry.family).toBe(ref.family);
-    expect(p.uncounted).toEqual([]);
-    expect(p.params.trainable).toBe(ref.params);
-    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-    expect(p.macs.total).toBe(ref.macs.total);
-    expect(p.outputShape).toEqual(ref.outputShape);
+    const p = expectReferenceFigures(entry);
     expectLayersMatchReference(name, p);
   });
 });
@@ -108,21 +95,12 @@ describe('CBAM-ResNet forward and training', () => {
   });
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
-    // The cpu backend has the gradient kernels and is slow: a 16x16 input, with the adaptive
-    // head (AvgPool2d(7) needs a 7-pixel map). The spatial gate's BatchNorm scale starts at zero,
-    // so its convolution gets no gradient on the first step; the scale does.
-    const m = cbam_resnet18.create({ inputShape: [16, 16, 3], numClasses: 2, headPool: 'adaptive', classifierActivation: 'softmax' });
-    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-    const names = ['layer1.0.conv1', 'layer1.0.cbam.ChannelGate.mlp.1', 'layer1.0.cbam.SpatialGate.spatial.bn'];
-    const before = names.map((n) => (m.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
-    const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2);
-    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
-    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
-    names.forEach((n, i) => {
-      const after = m.getLayer(n).getWeights()[0].dataSync() as Float32Array;
-      expect([n, after.some((v, j) => v !== before[i][j])]).toEqual([n, true]);
+    // A 16x16 input with the adaptive head (AvgPool2d(7) needs a 7-pixel map). The spatial gate's
+    // BatchNorm scale starts at zero, so its convolution gets no gradient on the first step; the scale does.
+    await expectOneFitStep(cbam_resnet18, {
+      size: 16,
+      createOptions: { headPool: 'adaptive' },
+      watch: ['layer1.0.conv1', 'layer1.0.cbam.ChannelGate.mlp.1', 'layer1.0.cbam.SpatialGate.spatial.bn'],
     });
-    m.dispose();
   });
 });

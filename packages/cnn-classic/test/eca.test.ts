@@ -3,8 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { ecaKernelSize, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
-import { profileModel } from '@zoo/profiler';
-import { getReference, referenceModels } from '@zoo/reference';
+import { getReference } from '@zoo/reference';
+import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, ECA_RESNET_SPECS, eca_resnet18, eca_resnet50 } from '../src/index.js';
 import { expectLayersMatchReference } from './reference-layers.js';
 
@@ -21,24 +21,12 @@ function ecaKernels(m: { layers: { name: string; getWeights(): tf.Tensor[] }[] }
 
 describe('ECA-ResNet against the reference figures', () => {
   it('covers every ECA-Net model of the reference data', () => {
-    const reference = Object.entries(referenceModels)
-      .filter(([, m]) => m.required && m.family === 'ECA-Net')
-      .map(([n]) => n);
+    const reference = referenceNames('ECA-Net');
     expect(entries.map((e) => e.name).sort()).toEqual(reference.sort());
   });
 
   it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs, output shape and every layer equal the reference', (name, entry) => {
-    const ref = getReference(name);
-    if (!ref) throw new Error(`no reference figures for ${name}`);
-    const model = withZeroInit(() => entry.create());
-    const p = profileModel(model);
-    model.dispose();
-    expect(entry.family).toBe(ref.family);
-    expect(p.uncounted).toEqual([]);
-    expect(p.params.trainable).toBe(ref.params);
-    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-    expect(p.macs.total).toBe(ref.macs.total);
-    expect(p.outputShape).toEqual(ref.outputShape);
+    const p = expectReferenceFigures(entry);
     expectLayersMatchReference(name, p);
   });
 });
@@ -102,18 +90,6 @@ describe('ECA-ResNet forward and training', () => {
   });
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
-    const m = eca_resnet18.create({ inputShape: [16, 16, 3], numClasses: 2, classifierActivation: 'softmax' });
-    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-    const names = ['layer1.0.conv1', 'layer1.0.eca.conv'];
-    const before = names.map((n) => (m.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
-    const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2);
-    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
-    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
-    names.forEach((n, i) => {
-      const after = m.getLayer(n).getWeights()[0].dataSync() as Float32Array;
-      expect([n, after.some((v, j) => v !== before[i][j])]).toEqual([n, true]);
-    });
-    m.dispose();
+    await expectOneFitStep(eca_resnet18, { size: 16, watch: ['layer1.0.conv1', 'layer1.0.eca.conv'] });
   });
 });

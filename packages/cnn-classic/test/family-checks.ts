@@ -1,8 +1,7 @@
 import { expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CreateOptions, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
-import { profileModel } from '@zoo/profiler';
-import { getReference, referenceModels } from '@zoo/reference';
+import { expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog } from '../src/index.js';
 
 /** The catalog entries of one reference family. */
@@ -19,26 +18,13 @@ export function itMatchesTheReference(family: string): void {
   const entries = familyEntries(family);
 
   it(`covers every required ${family} model of the reference data`, () => {
-    const want = Object.entries(referenceModels)
-      .filter(([, m]) => m.required && m.family === family)
-      .map(([n]) => n)
-      .sort();
+    const want = referenceNames(family);
     expect(want.length).toBeGreaterThan(0);
     expect(entries.map((e) => e.name).sort()).toEqual(want);
   });
 
-  it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (name, entry) => {
-    const ref = getReference(name);
-    if (!ref) throw new Error(`no reference figures for ${name}`);
-    const model = withZeroInit(() => entry.create());
-    const p = profileModel(model);
-    model.dispose();
-    expect(entry.family).toBe(ref.family);
-    expect(p.uncounted).toEqual([]);
-    expect(p.params.trainable).toBe(ref.params);
-    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-    expect(p.macs.total).toBe(ref.macs.total);
-    expect(p.outputShape).toEqual(ref.outputShape);
+  it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (_name, entry) => {
+    expectReferenceFigures(entry);
   });
 }
 
@@ -61,43 +47,6 @@ export function layerNames(entry: ModelEntry, options?: CreateOptions): Set<stri
   const names = new Set(m.layers.map((l) => l.name));
   m.dispose();
   return names;
-}
-
-/**
- * One `fit` step on the cpu backend (the one with gradient kernels) at a small input: the loss
- * is finite and the named layer's first weight changes. `frozen` layers still pass gradients
- * back but keep their weights: for the 4096-wide layers of AlexNet's and VGG's heads, whose
- * weight gradients and updates (up to 100M numbers) dominate a step on tfjs's cpu backend.
- */
-export async function fitOneStep(
-  entry: ModelEntry,
-  size: number,
-  watched: string,
-  options: Record<string, unknown> = {},
-  frozen: string[] = [],
-): Promise<number> {
-  await tf.setBackend('cpu');
-  // tfjs's categorical cross-entropy takes probabilities: on logits it clips and can zero the gradients.
-  const top = (options as CreateOptions).includeTop !== false;
-  const m = entry.create({
-    inputShape: [size, size, 3],
-    numClasses: 2,
-    ...(top ? { classifierActivation: 'softmax' } : {}),
-    ...options,
-  } as CreateOptions);
-  for (const name of frozen) m.getLayer(name).trainable = false;
-  m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-  const before = (m.getLayer(watched).getWeights()[0].dataSync() as Float32Array).slice();
-  const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 2);
-  const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
-  const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-  const loss = h.history.loss[0] as number;
-  const after = m.getLayer(watched).getWeights()[0].dataSync() as Float32Array;
-  expect(Number.isFinite(loss)).toBe(true);
-  expect(after.some((v, i) => v !== before[i])).toBe(true);
-  m.dispose();
-  tf.dispose([x, y]);
-  return loss;
 }
 
 /**

@@ -4,8 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
-import { profileModel } from '@zoo/profiler';
-import { getReference, referenceModels } from '@zoo/reference';
+import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, HRNET_SPECS, hrnet_w18_small, hrnet_w32 } from '../src/index.js';
 import { expectLayersMatchReference } from './reference-layers.js';
 
@@ -17,24 +16,12 @@ beforeAll(async () => {
 
 describe('HRNet against the reference figures', () => {
   it('covers every HRNet of the reference data', () => {
-    const reference = Object.entries(referenceModels)
-      .filter(([, m]) => m.required && m.family === 'HRNet')
-      .map(([n]) => n);
+    const reference = referenceNames('HRNet');
     expect(entries.map((e) => e.name).sort()).toEqual(reference.sort());
   });
 
   it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs, output shape and every layer equal the reference', (name, entry) => {
-    const ref = getReference(name);
-    if (!ref) throw new Error(`no reference figures for ${name}`);
-    const model = withZeroInit(() => entry.create());
-    const p = profileModel(model);
-    model.dispose();
-    expect(entry.family).toBe(ref.family);
-    expect(p.uncounted).toEqual([]);
-    expect(p.params.trainable).toBe(ref.params);
-    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-    expect(p.macs.total).toBe(ref.macs.total);
-    expect(p.outputShape).toEqual(ref.outputShape);
+    const p = expectReferenceFigures(entry);
     expectLayersMatchReference(name, p);
   });
 });
@@ -156,18 +143,6 @@ describe('HRNet forward and training', () => {
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
     // 32x32 is the smallest input whose stem output (8x8) halves evenly three times.
-    const m = hrnet_w18_small.create({ inputShape: [32, 32, 3], numClasses: 2, classifierActivation: 'softmax' });
-    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-    const names = ['conv1', 'stage4.0.fuse_layers.0.3.0', 'final_layer.0'];
-    const before = names.map((n) => (m.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
-    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 2);
-    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
-    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
-    names.forEach((n, i) => {
-      const after = m.getLayer(n).getWeights()[0].dataSync() as Float32Array;
-      expect([n, after.some((v, j) => v !== before[i][j])]).toEqual([n, true]);
-    });
-    m.dispose();
+    await expectOneFitStep(hrnet_w18_small, { size: 32, watch: ['conv1', 'stage4.0.fuse_layers.0.3.0', 'final_layer.0'] });
   });
 });

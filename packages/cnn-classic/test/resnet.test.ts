@@ -3,8 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { withZeroInit, ZooOptionError } from '@zoo/core-blocks';
-import { profileModel } from '@zoo/profiler';
-import { getReference, referenceModels } from '@zoo/reference';
+import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, RESNET_SPECS, resnet18, resnet50, resnext50_32x4d } from '../src/index.js';
 
 const resnets = catalog.filter((e) => e.name in RESNET_SPECS);
@@ -17,24 +16,12 @@ beforeAll(async () => {
 describe('ResNet family against the reference figures', () => {
   it('covers every ResNet, ResNeXt and Wide ResNet of the reference data', () => {
     const names = resnets.map((e) => e.name).sort();
-    const referenceNames = Object.entries(referenceModels)
-      .filter(([, m]) => m.required && ['ResNet', 'ResNeXt', 'Wide ResNet'].includes(m.family ?? ''))
-      .map(([n]) => n);
-    expect(names).toEqual(referenceNames.sort());
+    const want = referenceNames('ResNet', 'ResNeXt', 'Wide ResNet');
+    expect(names).toEqual(want);
   });
 
-  it.each(resnets.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (name, entry) => {
-    const ref = getReference(name);
-    if (!ref) throw new Error(`no reference figures for ${name}`);
-    const model = withZeroInit(() => entry.create());
-    const p = profileModel(model);
-    model.dispose();
-    expect(entry.family).toBe(ref.family);
-    expect(p.uncounted).toEqual([]);
-    expect(p.params.trainable).toBe(ref.params);
-    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-    expect(p.macs.total).toBe(ref.macs.total);
-    expect(p.outputShape).toEqual(ref.outputShape);
+  it.each(resnets.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (_name, entry) => {
+    expectReferenceFigures(entry);
   });
 });
 
@@ -98,18 +85,6 @@ describe('ResNet layout', () => {
   });
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
-    // tfjs's cpu backend is the one with gradient kernels, and it is slow: keep the step small.
-    // tfjs's categoricalCrossentropy expects probabilities, not logits: end in softmax.
-    const m = resnet18.create({ inputShape: [16, 16, 3], numClasses: 2, classifierActivation: 'softmax' });
-    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-    const before = (m.getLayer('layer1.0.conv1').getWeights()[0].dataSync() as Float32Array).slice();
-    const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2);
-    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
-    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    const loss = h.history.loss[0] as number;
-    expect(Number.isFinite(loss)).toBe(true);
-    const after = m.getLayer('layer1.0.conv1').getWeights()[0].dataSync() as Float32Array;
-    expect(after.some((v, i) => v !== before[i])).toBe(true);
-    m.dispose();
+    await expectOneFitStep(resnet18, { size: 16, watch: ['layer1.0.conv1', 'fc'] });
   });
 });

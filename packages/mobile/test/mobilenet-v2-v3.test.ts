@@ -4,8 +4,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Activation, makeDivisible, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, MOBILENET_V3_SPECS, mobilenet_v2, mobilenet_v3_large, mobilenet_v3_small } from '../src/index.js';
-import { expectOneFitStep, expectReferenceFigures, expectWasmMatchesCpu, referenceNames } from './support.js';
+import { expectWasmMatchesCpu } from './support.js';
 
 const mobilenets = catalog.filter((e) => e.name === 'mobilenet_v2' || e.name in MOBILENET_V3_SPECS);
 const kernelShape = (m: tfl.LayersModel, layer: string) => m.getLayer(layer).getWeights()[0].shape;
@@ -55,7 +56,7 @@ describe('MobileNetV2', () => {
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
     // The narrowest width keeps tfjs's slow cpu gradients to seconds; the structure is the same.
-    await expectOneFitStep(mobilenet_v2, 'features.2.conv.1.0', 16, { widthMultiplier: 0.35 });
+    await expectOneFitStep(mobilenet_v2, { size: 16, watch: ['features.2.conv.1.0'], createOptions: { widthMultiplier: 0.35 } });
   });
 });
 
@@ -90,6 +91,6 @@ describe('MobileNetV3', () => {
   });
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
-    await expectOneFitStep(mobilenet_v3_small, 'features.1.block.1.fc1', 16);
+    await expectOneFitStep(mobilenet_v3_small, { size: 16, watch: ['features.1.block.1.fc1'] });
   });
 });

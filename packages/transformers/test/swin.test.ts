@@ -4,8 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
-import { profileModel } from '@zoo/profiler';
-import { getReference, referenceModels } from '@zoo/reference';
+import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, SWIN_SPECS, swin_t, swinStageOutputs } from '../src/index.js';
 
 // Building and training models of 28-632 M parameters on tfjs's cpu backend takes seconds on
@@ -21,24 +20,12 @@ beforeAll(async () => {
 
 describe('Swin against the reference figures', () => {
   it('covers every Swin Transformer of the reference data', () => {
-    const referenceNames = Object.entries(referenceModels)
-      .filter(([, m]) => m.required && m.family === 'Swin Transformer')
-      .map(([n]) => n);
-    expect(swins.map((e) => e.name).sort()).toEqual(referenceNames.sort());
+    const want = referenceNames('Swin Transformer');
+    expect(swins.map((e) => e.name).sort()).toEqual(want);
   });
 
-  it.each(swins.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (name, entry) => {
-    const ref = getReference(name);
-    if (!ref) throw new Error(`no reference figures for ${name}`);
-    const model = withZeroInit(() => entry.create());
-    const p = profileModel(model);
-    model.dispose();
-    expect(entry.family).toBe(ref.family);
-    expect(p.uncounted).toEqual([]);
-    expect(p.params.trainable).toBe(ref.params);
-    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-    expect(p.macs.total).toBe(ref.macs.total);
-    expect(p.outputShape).toEqual(ref.outputShape);
+  it.each(swins.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (_name, entry) => {
+    expectReferenceFigures(entry);
   });
 });
 
@@ -121,19 +108,6 @@ describe('Swin layout and options', () => {
   });
 
   it('trains: one fit step on cpu gives a finite loss and changes the weights', async () => {
-    await tf.setBackend('cpu');
-    const model = swin_t.create({ inputShape: [32, 32, 3], numClasses: 2, classifierActivation: 'softmax' });
-    // categoricalCrossentropy expects probabilities (it clips logits, which zeroes the gradient).
-    model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
-    const watched = ['features.1.1.attn', 'features.1.1.attn.qkv', 'features.2.reduction'];
-    const before = watched.map((n) => (model.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
-    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 6);
-    const h = await model.fit(x, tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2), { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
-    watched.forEach((n, i) => {
-      const after = model.getLayer(n).getWeights()[0].dataSync() as Float32Array;
-      expect({ n, changed: after.some((v, j) => v !== before[i][j]) }).toEqual({ n, changed: true });
-    });
-    model.dispose();
+    await expectOneFitStep(swin_t, { size: 32, watch: ['features.1.1.attn', 'features.1.1.attn.qkv', 'features.2.reduction'] });
   });
 });

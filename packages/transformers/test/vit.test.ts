@@ -4,8 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { withZeroInit, ZooShapeError } from '@zoo/core-blocks';
-import { profileModel } from '@zoo/profiler';
-import { getReference, referenceModels } from '@zoo/reference';
+import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, VIT_SPECS, vit_b_16, vit_b_32 } from '../src/index.js';
 
 // Building and training models of 28-632 M parameters on tfjs's cpu backend takes seconds on
@@ -21,27 +20,15 @@ beforeAll(async () => {
 
 describe('ViT against the reference figures', () => {
   it('covers every ViT of the reference data', () => {
-    const referenceNames = Object.entries(referenceModels)
-      .filter(([, m]) => m.required && m.family === 'ViT')
-      .map(([n]) => n);
-    expect(vits.map((e) => e.name).sort()).toEqual(referenceNames.sort());
+    const want = referenceNames('ViT');
+    expect(vits.map((e) => e.name).sort()).toEqual(want);
   });
 
   // vit_h_14 (632 M parameters) has a file of its own: see vit-h.test.ts.
   it.each(vits.filter((e) => e.name !== 'vit_h_14').map((e) => [e.name, e] as const))(
     '%s: params, MACs and output shape equal the reference',
-    (name, entry) => {
-      const ref = getReference(name);
-      if (!ref) throw new Error(`no reference figures for ${name}`);
-      const model = withZeroInit(() => entry.create());
-      const p = profileModel(model);
-      model.dispose();
-      expect(entry.family).toBe(ref.family);
-      expect(p.uncounted).toEqual([]);
-      expect(p.params.trainable).toBe(ref.params);
-      expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-      expect(p.macs.total).toBe(ref.macs.total);
-      expect(p.outputShape).toEqual(ref.outputShape);
+    (_name, entry) => {
+      expectReferenceFigures(entry);
     },
   );
 });
@@ -111,21 +98,10 @@ describe('ViT layout and options', () => {
   });
 
   it('trains: one fit step on cpu gives a finite loss and changes the weights', async () => {
-    // tfjs's cpu backend has the gradient kernels, and it is slow: one patch (plus the class
-    // token) at 32x32, with the position embedding resampled from 7x7 to 1x1.
-    await tf.setBackend('cpu');
-    const model = vit_b_32.create({ inputShape: [32, 32, 3], numClasses: 2, classifierActivation: 'softmax' });
-    // categoricalCrossentropy expects probabilities (it clips logits, which zeroes the gradient).
-    model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
-    const watched = ['encoder.layers.encoder_layer_0.self_attention.in_proj', 'encoder.pos_embedding', 'class_token'];
-    const before = watched.map((n) => (model.getLayer(n).getWeights()[0].dataSync() as Float32Array).slice());
-    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 4);
-    const h = await model.fit(x, tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2), { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Number.isFinite(h.history.loss[0] as number)).toBe(true);
-    watched.forEach((n, i) => {
-      const after = model.getLayer(n).getWeights()[0].dataSync() as Float32Array;
-      expect({ n, changed: after.some((v, j) => v !== before[i][j]) }).toEqual({ n, changed: true });
+    // One patch (plus the class token) at 32x32, the position embedding resampled from 7x7 to 1x1.
+    await expectOneFitStep(vit_b_32, {
+      size: 32,
+      watch: ['encoder.layers.encoder_layer_0.self_attention.in_proj', 'encoder.pos_embedding', 'class_token'],
     });
-    model.dispose();
   });
 });
