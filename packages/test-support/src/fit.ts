@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CreateOptions, ModelEntry } from '@zoo/core-blocks';
-import { installFastCpuGradients } from './fast-cpu-gradients.js';
+import { installFastCpuKernels } from './fast-cpu-kernels.js';
 
 export interface FitStepOptions {
   /** Square input side: small, for the cpu backend is slow (default 32). */
@@ -23,7 +23,7 @@ export interface FitStepOptions {
  * Returns the loss.
  */
 export async function expectOneFitStep(entry: ModelEntry, o: FitStepOptions): Promise<number> {
-  installFastCpuGradients();
+  installFastCpuKernels();
   const previous = tf.getBackend();
   await tf.setBackend('cpu');
   const size = o.size ?? 32;

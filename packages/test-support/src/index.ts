@@ -1,3 +1,3 @@
-export { installFastCpuGradients } from './fast-cpu-gradients.js';
+export { installFastCpuKernels } from './fast-cpu-kernels.js';
 export { expectReferenceFigures, referenceNames } from './figures.js';
 export { expectOneFitStep, type FitStepOptions } from './fit.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { installFastCpuGradients } from '../src/index.js';
+import { installFastCpuKernels } from '../src/index.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -53,8 +53,8 @@ function filterGradient(c: Case): Float32Array {
   return tf.tidy(() => {
     const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor4D;
     const w = tf.randomNormal(c.filter, 0, 1, 'float32', 2) as tf.Tensor4D;
-    const f = (k: tf.Tensor4D) => {
-      const y = c.depthwise ? tf.depthwiseConv2d(x, k, c.stride, c.pad) : tf.conv2d(x, k, c.stride, c.pad);
+    const f = (k: tf.Tensor) => {
+      const y = c.depthwise ? tf.depthwiseConv2d(x, k as tf.Tensor4D, c.stride, c.pad) : tf.conv2d(x, k as tf.Tensor4D, c.stride, c.pad);
       // A non-uniform upstream gradient, so that every (output position, channel) weighs differently.
       return tf.sum(tf.mul(y, tf.randomNormal(y.shape, 0, 1, 'float32', 3)));
     };
@@ -62,21 +62,55 @@ function filterGradient(c: Case): Float32Array {
   });
 }
 
-describe('fast cpu filter gradients', () => {
+interface TransposeCase {
+  shape: number[];
+  perm: number[];
+  dtype: 'float32' | 'int32' | 'bool';
+}
+
+// Ranks 0 to 6, identity and reversing permutations, size-1 and size-0 dimensions, every dtype.
+const TRANSPOSES: TransposeCase[] = [
+  { shape: [], perm: [], dtype: 'float32' },
+  { shape: [7], perm: [0], dtype: 'int32' },
+  { shape: [37, 53], perm: [1, 0], dtype: 'float32' },
+  { shape: [2, 9, 11, 5], perm: [0, 3, 1, 2], dtype: 'float32' },
+  { shape: [2, 5, 9, 11], perm: [0, 2, 3, 1], dtype: 'int32' },
+  { shape: [3, 1, 4, 1, 5, 2], perm: [5, 4, 3, 2, 1, 0], dtype: 'float32' },
+  { shape: [2, 3, 4, 5, 6], perm: [0, 1, 2, 3, 4], dtype: 'bool' },
+  { shape: [4, 0, 3], perm: [2, 0, 1], dtype: 'float32' },
+  { shape: [2, 7, 7, 3, 4, 8], perm: [0, 1, 3, 2, 4, 5], dtype: 'float32' },
+];
+
+function transposed(c: TransposeCase): { values: ArrayLike<number>; shape: number[] } {
+  return tf.tidy(() => {
+    const n = c.shape.reduce((a, b) => a * b, 1);
+    const values = Array.from({ length: n }, (_, i) =>
+      c.dtype === 'bool' ? Number((i * 7) % 3 === 0) : c.dtype === 'int32' ? i * 31 - 500 : Math.sin(i) * 1e3,
+    );
+    const x = tf.tensor(values, c.shape, c.dtype);
+    const y = tf.transpose(x, c.perm);
+    return { values: Array.from(y.dataSync()), shape: y.shape };
+  });
+}
+
+describe('fast cpu kernels', () => {
   let original: Float32Array[];
-  const kernels = () => ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter'].map((k) => tf.getKernel(k, 'cpu')?.kernelFunc);
+  let originalTransposes: ReturnType<typeof transposed>[];
+  const kernels = () =>
+    ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'Transpose'].map((k) => tf.getKernel(k, 'cpu')?.kernelFunc);
   let before: ReturnType<typeof kernels>;
   beforeAll(async () => {
     await tf.setBackend('cpu');
     original = CASES.map(filterGradient);
+    originalTransposes = TRANSPOSES.map(transposed);
     before = kernels();
-    installFastCpuGradients();
+    installFastCpuKernels();
   });
 
-  it('replaces both kernels of the cpu backend, once', () => {
+  it('replaces the three kernels of the cpu backend, once', () => {
     const after = kernels();
     for (const [i, k] of after.entries()) expect(k).not.toBe(before[i]);
-    installFastCpuGradients();
+    installFastCpuKernels();
     expect(kernels()).toEqual(after);
   });
 
@@ -86,6 +120,13 @@ describe('fast cpu filter gradients', () => {
     expect(original[i].some((v) => v !== 0)).toBe(true);
     expect(Buffer.from(fast.buffer).equals(Buffer.from(original[i].buffer))).toBe(true);
   });
+
+  it.each(TRANSPOSES.map((c, i) => [`${c.dtype} [${c.shape}]`, `[${c.perm}]`, i] as const))(
+    'transposes %s by %s exactly as tfjs-backend-cpu',
+    (_shape, _perm, i) => {
+      expect(transposed(TRANSPOSES[i])).toEqual(originalTransposes[i]);
+    },
+  );
 
   it('leaves NCHW convolutions to the original kernel', () => {
     // tfjs's cpu conv2d forward has no NCHW path; the gradient kernel alone is reachable.
@@ -98,7 +139,6 @@ describe('fast cpu filter gradients', () => {
         strides: 1,
         pad: 'same',
         dataFormat: 'NCHW',
-        dimRoundingMode: undefined,
         filterShape: [3, 3, 3, 4],
       },
     ) as tf.Tensor;
@@ -107,7 +147,7 @@ describe('fast cpu filter gradients', () => {
       .runKernel(
         'Conv2DBackpropFilter',
         { x: tf.transpose(x, [0, 2, 3, 1]), dy: tf.transpose(dy, [0, 2, 3, 1]) },
-        { strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 3, 4] },
+        { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] },
       ) as tf.Tensor;
     expect(tf.max(tf.abs(tf.sub(g, nhwc))).dataSync()[0]).toBeLessThan(1e-4);
     tf.dispose([dy, x, g, nhwc]);
