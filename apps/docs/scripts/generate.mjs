@@ -120,14 +120,23 @@ for (const family of families) {
       input: [...c.input],
       note: c.note ?? null,
       rows: c.variants.map((v) => {
+        const input = [...(v.input ?? c.input)];
         const m = withZeroInit(() => {
-          const x = tfl.input({ shape: [...c.input], name: 'input' });
+          const x = tfl.input({ shape: input, name: 'input' });
           return tfl.model({ inputs: x, outputs: v.build(x), name: 'variant' });
         });
         try {
           const p = profileModel(m);
           if (p.uncounted.length) throw new Error(`docs: ${inv.id}: "${v.label}" has uncounted layers`);
-          return { label: v.label, params: p.params.trainable, macs: p.macs, outputShape: p.outputShape };
+          return {
+            label: v.label,
+            input,
+            params: p.params.trainable,
+            macs: p.macs,
+            memoryAccess: memoryAccess(m),
+            layers: m.layers.length - 1,
+            outputShape: p.outputShape,
+          };
         } finally {
           m.dispose();
         }
@@ -200,6 +209,24 @@ console.log(
   `docs: ${models.length} models from ${families.length} packages (${families.map((f) => f.name).join(', ')}), ` +
     `${innovations.length} innovation pages, in ${((performance.now() - started) / 1000).toFixed(1)} s → ${relative(root, out)}`,
 );
+
+/**
+ * Memory access as ShuffleNetV2 defines it, in elements for one image: what every layer reads
+ * (its inputs and weights) and writes (its outputs). A graph property, computed from the shapes.
+ */
+function memoryAccess(model) {
+  const elements = (shape) => shape.reduce((a, d) => a * (d ?? 1), 1);
+  let total = 0;
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    for (const node of layer.inboundNodes) {
+      for (const t of node.inputTensors) total += elements(t.shape);
+      for (const t of node.outputTensors) total += elements(t.shape);
+    }
+    for (const w of layer.weights) total += elements(w.shape);
+  }
+  return total;
+}
 
 /** The best published top-1 (the released weight set a reader would pick). */
 function best(published) {

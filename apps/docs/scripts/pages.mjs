@@ -150,25 +150,32 @@ export function innovationPage(inv, models) {
     lines.push(
       '## What it costs, measured',
       '',
-      "Each row is a small model built from the zoo's own layers (`@zoo/core-blocks`) and profiled at build time by",
-      '`@zoo/profiler`, exactly as the models in the zoo are. MACs are for one image.',
+      "Each row is a small model built from the zoo's own layers (`@zoo/core-blocks` and the family's blocks) and",
+      'profiled at build time by `@zoo/profiler`, exactly as the models in the zoo are. MACs are for one image;',
+      '*memory access* counts the elements every layer reads (inputs and weights) and writes (outputs), the measure',
+      'ShuffleNetV2 argues for; *layers* counts the layers of the variant.',
       '',
     );
     for (const c of inv.comparisons) {
       const base = c.rows[0];
+      const ownInputs = c.rows.some((r) => shape(r.input) !== shape(c.input));
+      const ratio = (a, b) => (b ? `${(a / b).toFixed(3)}×` : '—');
       lines.push(
         `### ${c.title}`,
         '',
-        `Input ${shape(c.input)} (H×W×C).`,
+        ownInputs ? 'Each variant has its own input (H×W×C).' : `Input ${shape(c.input)} (H×W×C).`,
         '',
-        '| variant | output | parameters | MACs conv+linear | MACs total | MACs vs first |',
-        '| --- | --- | ---: | ---: | ---: | ---: |',
+        `<div class="zoo-table-scroll"><table class="zoo-innovation" data-test="innovation-table" data-innovation="${inv.id}">`,
+        `<thead><tr><th>variant</th>${ownInputs ? '<th>input</th>' : ''}<th>output</th><th class="num">parameters</th><th class="num">MACs conv+linear</th><th class="num">MACs total</th><th class="num">MACs total vs first</th><th class="num" title="elements read and written by every layer, weights included (ShuffleNetV2's memory access cost)">memory access</th><th class="num">layers</th></tr></thead>`,
+        '<tbody>',
         ...c.rows.map(
           (r) =>
-            `| ${esc(r.label)} | ${shape(r.outputShape.slice(1))} | ${int(r.params)} | ${int(r.macs.convLinear)} | ${int(r.macs.total)} | ${
-              base.macs.convLinear ? `${(r.macs.convLinear / base.macs.convLinear).toFixed(3)}×` : '—'
-            } |`,
+            `<tr data-label="${esc(r.label)}" data-params="${r.params}" data-macs-conv-linear="${r.macs.convLinear}" data-macs-total="${r.macs.total}" data-memory-access="${r.memoryAccess}">` +
+            `<td>${esc(r.label)}</td>${ownInputs ? `<td>${shape(r.input)}</td>` : ''}<td>${shape(r.outputShape.slice(1))}</td>` +
+            `<td class="num">${int(r.params)}</td><td class="num">${int(r.macs.convLinear)}</td><td class="num">${int(r.macs.total)}</td>` +
+            `<td class="num">${ratio(r.macs.total, base.macs.total)}</td><td class="num">${int(r.memoryAccess)}</td><td class="num">${r.layers}</td></tr>`,
         ),
+        '</tbody></table></div>',
         '',
         c.note ?? '',
         '',
