@@ -10,7 +10,15 @@ import { withZeroInit } from '@zoo/core-blocks';
 import { profileModel } from '@zoo/profiler';
 import { discoverFamilies, groupLayers } from '@zoo/profiler/node';
 import { getReference, referenceAbout, referenceDataSha256 } from '@zoo/reference';
-import { cardPage, innovationIndexPage, innovationPage, modelIndexPage, publishedTable } from './pages.mjs';
+import {
+  cardPage,
+  inferenceBenchBlock,
+  innovationIndexPage,
+  innovationPage,
+  latencyNote,
+  modelIndexPage,
+  publishedTable,
+} from './pages.mjs';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = join(app, '..', '..');
@@ -55,7 +63,10 @@ for (const f of families) {
   mainExports.set(f.name, await import(join(f.dir, resolveExport(pkg, '.') ?? pkg.main)));
 }
 
+// Measured on a real machine by scripts/measure-latency.mjs (committed), and by the fused-inference
+// benchmark (`pnpm bench`) when it has been run: shown where present, never invented.
 const latency = readOptionalJson(join(app, 'measured', 'latency.json'));
+const inferenceBench = readOptionalJson(process.env.ZOO_INFERENCE_BENCH ?? join(app, 'measured', 'inference-bench.json'));
 const models = [];
 for (const family of families) {
   for (const entry of family.catalog) {
@@ -104,7 +115,8 @@ for (const family of families) {
           : null,
         published: ref?.published ?? [],
         top1: best(ref?.published ?? []),
-        latencyMs: latency?.[entry.name]?.medianMs ?? null,
+        latencyMs: latency?.models?.[entry.name]?.medianMs ?? null,
+        latencyRuns: latency?.models?.[entry.name]?.runs ?? null,
       });
     } finally {
       model.dispose();
@@ -166,6 +178,15 @@ const site = {
   referenceDataSha256,
   models,
   pareto: paretoFront(models),
+  latency: latency && {
+    measuredAt: latency.measuredAt,
+    machine: latency.machine,
+    tfjs: latency.tfjs,
+    threads: latency.threads,
+    description: latency.description,
+    complete: latency.complete,
+    notes: latency.notes,
+  },
   innovations: innovations.map(({ id, title, summary, families }) => ({ id, title, summary, families })),
 };
 writeFileSync(join(out, 'data', 'site.json'), JSON.stringify(site));
@@ -182,6 +203,8 @@ const blocks = {
     families.filter((f) => f.catalog.length).length,
     'package',
   )}, and ${count(innovations.length, '[innovation page', '[innovation pages')}](/innovations/), generated at build time from the family packages ${families.map((f) => `\`${f.name}\` ${f.version}`).join(', ')}.`,
+  '<!-- zoo:latency -->': latencyNote(latency, models),
+  '<!-- zoo:inference-bench -->': inferenceBenchBlock(inferenceBench, models),
   '<!-- zoo:about -->': referenceAbout.replace(/[<>{}|*_]/g, (c) => `&#${c.charCodeAt(0)};`),
 };
 for (const file of walk(out).filter((f) => f.endsWith('.md'))) {
