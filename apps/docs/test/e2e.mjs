@@ -97,7 +97,9 @@ async function watched(label) {
     if (r.status() >= 400) consoleErrors.push(`${label()}: ${r.status()} for ${r.url()}`);
   });
   page.on('requestfailed', (r) => {
-    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${label()}: request failed ${r.url()}`);
+    // A prefetch the browser cancels because the reader moved on is not a failure of the site.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${label()}: request failed ${r.url()} (${r.failure()?.errorText})`);
   });
   return page;
 }

@@ -545,12 +545,12 @@ const convnextModernisation: Innovation = {
     [
       {
         title: 'ResNet bottleneck',
-        boxes: ['1×1 conv, 96→24, BN, ReLU', '3×3 conv, 24→24, BN, ReLU', '1×1 conv, 24→96, BN'],
+        boxes: ['1×1, 96→24, BN, ReLU', '3×3, 24→24, BN, ReLU', '1×1 conv, 24→96, BN'],
         skip: 'identity',
       },
       {
         title: 'ConvNeXt block',
-        boxes: ['7×7 depthwise, 96', 'LayerNorm', '1×1 (linear), 96→384, GELU', '1×1 (linear), 384→96', 'layer scale'],
+        boxes: ['7×7 depthwise, 96', 'LayerNorm', '1×1, 96→384, GELU', '1×1, 384→96', 'layer scale'],
         skip: 'identity',
       },
     ],

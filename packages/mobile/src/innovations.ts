@@ -123,7 +123,7 @@ const invertedResiduals: Innovation = {
       { title: 'Residual bottleneck', boxes: ['1×1 conv, reduce, ReLU', '3×3 conv, ReLU', '1×1 conv, expand, ReLU'], skip: 'wide tensors' },
       {
         title: 'Inverted residual',
-        boxes: ['1×1 conv, expand ×6, ReLU6', '3×3 depthwise, ReLU6', '1×1 conv, project, linear'],
+        boxes: ['1×1 expand ×6, ReLU6', '3×3 depthwise, ReLU6', '1×1 project, linear'],
         skip: 'narrow tensors',
       },
     ],
@@ -331,7 +331,7 @@ const shuffleV2Guidelines: Innovation = {
       { title: 'ShuffleNetV1 unit', boxes: ['1×1 group conv', 'channel shuffle', '3×3 depthwise', '1×1 group conv', 'add, ReLU'] },
       {
         title: 'ShuffleNetV2 unit',
-        boxes: ['channel split: half | half', 'half: 1×1 conv, ReLU', '3×3 depthwise', '1×1 conv, ReLU', 'concat, channel shuffle'],
+        boxes: ['split channels in half', 'half: 1×1 conv, ReLU', '3×3 depthwise', '1×1 conv, ReLU', 'concat, channel shuffle'],
       },
     ],
     'The ShuffleNetV1 unit and the ShuffleNetV2 unit designed by the four guidelines.',
@@ -419,16 +419,10 @@ const edgeVitLgl: Innovation = {
   ].join('\n'),
   figure: columnsFigure(
     [
-      { title: 'Full self-attention', boxes: ['all H×W tokens', 'qkv, attention over N² pairs', 'projection'] },
+      { title: 'Full self-attention', boxes: ['all H×W tokens', 'attention over N² pairs', 'projection'] },
       {
         title: 'Local-global-local',
-        boxes: [
-          'local: 1×1, 5×5 depthwise, 1×1',
-          'sample 1 token per r×r',
-          'attention among delegates',
-          'transposed depthwise r×r',
-          'projection',
-        ],
+        boxes: ['local: 1×1, 5×5 dw, 1×1', 'sample 1 token per r×r', 'attend among delegates', 'transposed depthwise r×r', 'projection'],
       },
     ],
     "Full self-attention against EdgeViT's local aggregation, sparse global attention and local propagation.",

@@ -66,10 +66,10 @@ const patchTokens: Innovation = {
   ].join('\n'),
   figure: columnsFigure(
     [
-      { title: 'Tokens', boxes: ['224×224 image', '16×16 patches → 196', 'linear projection to 768', '+ class token, + positions'] },
+      { title: 'Tokens', boxes: ['224×224 image', '16×16 patches → 196', 'linear projection to 768', '+ class token, positions'] },
       {
         title: 'Encoder block (×12)',
-        boxes: ['LayerNorm', 'multi-head self-attention', '+ input', 'LayerNorm', 'MLP 768→3072→768', '+ input'],
+        boxes: ['LayerNorm', 'multi-head attention', '+ input', 'LayerNorm', 'MLP 768→3072→768', '+ input'],
       },
     ],
     'ViT turns an image into a sequence of patch tokens and processes it with Transformer encoder blocks.',
@@ -125,8 +125,8 @@ const shiftedWindows: Innovation = {
   ].join('\n'),
   figure: columnsFigure(
     [
-      { title: 'Block l', boxes: ['LayerNorm', 'window attention, 7×7 windows', '+ input', 'LayerNorm, MLP', '+ input'] },
-      { title: 'Block l + 1', boxes: ['LayerNorm', 'shifted windows (roll by 3)', '+ input', 'LayerNorm, MLP', '+ input'] },
+      { title: 'Block l', boxes: ['LayerNorm', 'attention in 7×7 windows', '+ input', 'LayerNorm, MLP', '+ input'] },
+      { title: 'Block l + 1', boxes: ['LayerNorm', 'windows shifted by 3', '+ input', 'LayerNorm, MLP', '+ input'] },
     ],
     'Two consecutive Swin blocks: regular windows, then windows shifted by half their size.',
   ),
