@@ -19,7 +19,7 @@ export interface SiteModel {
   weightBytes: number;
   macs: { convLinear: number; total: number };
   stages: Stage[];
-  reference: { params: number; macs: { convLinear: number; total: number }; implementation: string } | null;
+  reference: { params: number; macs: { convLinear: number; total: number }; implementation: string; kind: string } | null;
   top1: { top1: number; tag: string | null; source: string } | null;
   latencyMs: number | null;
   latencyRuns: number | null;
