@@ -10,7 +10,15 @@ import { withZeroInit } from '@zoo/core-blocks';
 import { profileModel } from '@zoo/profiler';
 import { discoverFamilies, groupLayers } from '@zoo/profiler/node';
 import { getReference, referenceAbout, referenceDataSha256 } from '@zoo/reference';
-import { cardPage, innovationIndexPage, innovationPage, modelIndexPage, publishedTable } from './pages.mjs';
+import {
+  cardPage,
+  inferenceBenchBlock,
+  innovationIndexPage,
+  innovationPage,
+  latencyNote,
+  modelIndexPage,
+  publishedTable,
+} from './pages.mjs';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = join(app, '..', '..');
@@ -55,7 +63,10 @@ for (const f of families) {
   mainExports.set(f.name, await import(join(f.dir, resolveExport(pkg, '.') ?? pkg.main)));
 }
 
+// Measured on a real machine by scripts/measure-latency.mjs (committed), and by the fused-inference
+// benchmark (`pnpm bench`) when it has been run: shown where present, never invented.
 const latency = readOptionalJson(join(app, 'measured', 'latency.json'));
+const inferenceBench = readOptionalJson(process.env.ZOO_INFERENCE_BENCH ?? join(app, 'measured', 'inference-bench.json'));
 const models = [];
 for (const family of families) {
   for (const entry of family.catalog) {
@@ -104,7 +115,8 @@ for (const family of families) {
           : null,
         published: ref?.published ?? [],
         top1: best(ref?.published ?? []),
-        latencyMs: latency?.[entry.name]?.medianMs ?? null,
+        latencyMs: latency?.models?.[entry.name]?.medianMs ?? null,
+        latencyRuns: latency?.models?.[entry.name]?.runs ?? null,
       });
     } finally {
       model.dispose();
@@ -120,14 +132,23 @@ for (const family of families) {
       input: [...c.input],
       note: c.note ?? null,
       rows: c.variants.map((v) => {
+        const input = [...(v.input ?? c.input)];
         const m = withZeroInit(() => {
-          const x = tfl.input({ shape: [...c.input], name: 'input' });
+          const x = tfl.input({ shape: input, name: 'input' });
           return tfl.model({ inputs: x, outputs: v.build(x), name: 'variant' });
         });
         try {
           const p = profileModel(m);
           if (p.uncounted.length) throw new Error(`docs: ${inv.id}: "${v.label}" has uncounted layers`);
-          return { label: v.label, params: p.params.trainable, macs: p.macs, outputShape: p.outputShape };
+          return {
+            label: v.label,
+            input,
+            params: p.params.trainable,
+            macs: p.macs,
+            memoryAccess: memoryAccess(m),
+            layers: m.layers.length - 1,
+            outputShape: p.outputShape,
+          };
         } finally {
           m.dispose();
         }
@@ -157,6 +178,15 @@ const site = {
   referenceDataSha256,
   models,
   pareto: paretoFront(models),
+  latency: latency && {
+    measuredAt: latency.measuredAt,
+    machine: latency.machine,
+    tfjs: latency.tfjs,
+    threads: latency.threads,
+    description: latency.description,
+    complete: latency.complete,
+    notes: latency.notes,
+  },
   innovations: innovations.map(({ id, title, summary, families }) => ({ id, title, summary, families })),
 };
 writeFileSync(join(out, 'data', 'site.json'), JSON.stringify(site));
@@ -173,6 +203,8 @@ const blocks = {
     families.filter((f) => f.catalog.length).length,
     'package',
   )}, and ${count(innovations.length, '[innovation page', '[innovation pages')}](/innovations/), generated at build time from the family packages ${families.map((f) => `\`${f.name}\` ${f.version}`).join(', ')}.`,
+  '<!-- zoo:latency -->': latencyNote(latency, models),
+  '<!-- zoo:inference-bench -->': inferenceBenchBlock(inferenceBench, models),
   '<!-- zoo:about -->': referenceAbout.replace(/[<>{}|*_]/g, (c) => `&#${c.charCodeAt(0)};`),
 };
 for (const file of walk(out).filter((f) => f.endsWith('.md'))) {
@@ -200,6 +232,24 @@ console.log(
   `docs: ${models.length} models from ${families.length} packages (${families.map((f) => f.name).join(', ')}), ` +
     `${innovations.length} innovation pages, in ${((performance.now() - started) / 1000).toFixed(1)} s → ${relative(root, out)}`,
 );
+
+/**
+ * Memory access as ShuffleNetV2 defines it, in elements for one image: what every layer reads
+ * (its inputs and weights) and writes (its outputs). A graph property, computed from the shapes.
+ */
+function memoryAccess(model) {
+  const elements = (shape) => shape.reduce((a, d) => a * (d ?? 1), 1);
+  let total = 0;
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    for (const node of layer.inboundNodes) {
+      for (const t of node.inputTensors) total += elements(t.shape);
+      for (const t of node.outputTensors) total += elements(t.shape);
+    }
+    for (const w of layer.weights) total += elements(w.shape);
+  }
+  return total;
+}
 
 /** The best published top-1 (the released weight set a reader would pick). */
 function best(published) {

@@ -121,8 +121,39 @@ export function cardPage(m, innovations) {
     '',
     '## Weights',
     '',
-    "Layer names follow the reference implementation's module paths, so its checkpoints load by name: see",
-    '[Import weights](/guides/import-weights).',
+    "Layer names follow the reference implementation's module paths, so its checkpoints load by name, one rule per",
+    `layer type. Save the reference's \`state_dict\` as safetensors${ref ? ` (the reference is ${code(ref.implementation)})` : ''}:`,
+    '',
+    '```python',
+    ...(ref?.kind === 'torchvision'
+      ? ['import torchvision, safetensors.torch', `model = torchvision.models.${m.name}(weights='DEFAULT')`]
+      : ref?.kind === 'timm'
+        ? [
+            'import timm, safetensors.torch',
+            `model = timm.create_model(${JSON.stringify(ref.implementation.match(/create_model\('([^']+)'/)?.[1] ?? m.name)}, pretrained=True)`,
+          ]
+        : [
+            'import safetensors.torch',
+            `model = ...  # ${ref ? ref.implementation : 'the reference implementation'}, with its released weights`,
+          ]),
+    `safetensors.torch.save_file(model.state_dict(), '${m.name}.safetensors')`,
+    '```',
+    '',
+    'then load it into the model, in the browser or in Node, or convert it once to the TF.js layers format:',
+    '',
+    '```ts',
+    "import { loadCheckpointFromUrl } from '@zoo/core-blocks';",
+    importName ? `import { ${importName} } from '${m.package}';` : `import { catalog } from '${m.package}';`,
+    '',
+    `const model = ${importName ?? `catalog.find((e) => e.name === '${m.name}')!`}.create();`,
+    `const report = await loadCheckpointFromUrl(model, '/weights/${m.name}.safetensors'); // refuses any name or shape mismatch`,
+    '```',
+    '',
+    '```sh',
+    `npx zoo convert ${m.name} ${m.name}.safetensors out/${m.name}   # model.json + weight shards`,
+    '```',
+    '',
+    'More in [Import weights](/guides/import-weights).',
     '',
   ];
   return lines.join('\n');
@@ -150,25 +181,32 @@ export function innovationPage(inv, models) {
     lines.push(
       '## What it costs, measured',
       '',
-      "Each row is a small model built from the zoo's own layers (`@zoo/core-blocks`) and profiled at build time by",
-      '`@zoo/profiler`, exactly as the models in the zoo are. MACs are for one image.',
+      "Each row is a small model built from the zoo's own layers (`@zoo/core-blocks` and the family's blocks) and",
+      'profiled at build time by `@zoo/profiler`, exactly as the models in the zoo are. MACs are for one image;',
+      '*memory access* counts the elements every layer reads (inputs and weights) and writes (outputs), the measure',
+      'ShuffleNetV2 argues for; *layers* counts the layers of the variant.',
       '',
     );
     for (const c of inv.comparisons) {
       const base = c.rows[0];
+      const ownInputs = c.rows.some((r) => shape(r.input) !== shape(c.input));
+      const ratio = (a, b) => (b ? `${(a / b).toFixed(3)}×` : '—');
       lines.push(
         `### ${c.title}`,
         '',
-        `Input ${shape(c.input)} (H×W×C).`,
+        ownInputs ? 'Each variant has its own input (H×W×C).' : `Input ${shape(c.input)} (H×W×C).`,
         '',
-        '| variant | output | parameters | MACs conv+linear | MACs total | MACs vs first |',
-        '| --- | --- | ---: | ---: | ---: | ---: |',
+        `<div class="zoo-table-scroll"><table class="zoo-innovation" data-test="innovation-table" data-innovation="${inv.id}">`,
+        `<thead><tr><th>variant</th>${ownInputs ? '<th>input</th>' : ''}<th>output</th><th class="num">parameters</th><th class="num">MACs conv+linear</th><th class="num">MACs total</th><th class="num">MACs total vs first</th><th class="num" title="elements read and written by every layer, weights included (ShuffleNetV2's memory access cost)">memory access</th><th class="num">layers</th></tr></thead>`,
+        '<tbody>',
         ...c.rows.map(
           (r) =>
-            `| ${esc(r.label)} | ${shape(r.outputShape.slice(1))} | ${int(r.params)} | ${int(r.macs.convLinear)} | ${int(r.macs.total)} | ${
-              base.macs.convLinear ? `${(r.macs.convLinear / base.macs.convLinear).toFixed(3)}×` : '—'
-            } |`,
+            `<tr data-label="${esc(r.label)}" data-params="${r.params}" data-macs-conv-linear="${r.macs.convLinear}" data-macs-total="${r.macs.total}" data-memory-access="${r.memoryAccess}">` +
+            `<td>${esc(r.label)}</td>${ownInputs ? `<td>${shape(r.input)}</td>` : ''}<td>${shape(r.outputShape.slice(1))}</td>` +
+            `<td class="num">${int(r.params)}</td><td class="num">${int(r.macs.convLinear)}</td><td class="num">${int(r.macs.total)}</td>` +
+            `<td class="num">${ratio(r.macs.total, base.macs.total)}</td><td class="num">${int(r.memoryAccess)}</td><td class="num">${r.layers}</td></tr>`,
         ),
+        '</tbody></table></div>',
         '',
         c.note ?? '',
         '',
@@ -237,4 +275,64 @@ export function publishedTable(models) {
   return ['| model | family | weights | top-1 | top-5 | crop | source |', '| --- | --- | --- | ---: | ---: | ---: | --- |', ...rows].join(
     '\n',
   );
+}
+
+/** Where and how the comparison's wasm latency column was measured (measured/latency.json). */
+export function latencyNote(latency, models) {
+  if (!latency)
+    return 'No latency has been measured yet: run `pnpm --filter @zoo/docs measure:latency` and commit `measured/latency.json`.';
+  const m = latency.machine;
+  const measured = models.filter((x) => x.latencyMs != null).length;
+  const fewer = models.filter((x) => x.latencyRuns != null && x.latencyRuns < 15).length;
+  return [
+    `**wasm latency** was measured on ${esc(new Date(latency.measuredAt).toISOString().slice(0, 10))} on ${esc(m.cpuModel)} (${m.cpus} CPUs, ${esc(m.platform)}), Node ${esc(m.node)},`,
+    `TensorFlow.js ${esc(latency.tfjs)} wasm backend with ${latency.threads} thread: ${esc(latency.description)}`,
+    `${measured} of ${models.length} models measured${latency.complete ? '' : ' (the run was interrupted: the others have no figure)'}.`,
+    fewer ? `${fewer} slow models were timed with fewer runs; hover a cell for its run count, and see the file's notes.` : '',
+    latency.loadAverage
+      ? `The machine was shared while it ran (load average ${latency.loadAverage.atStart.join(', ')} at the start): read the figures as relative, not absolute.`
+      : '',
+    latency.notes?.length
+      ? `\n<details><summary>Notes from the run</summary>\n\n${latency.notes.map((n) => `- ${esc(n)}`).join('\n')}\n\n</details>`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+const ms = (v) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(1) : '—');
+
+/**
+ * The fused-inference benchmark (`pnpm bench` writes measured/inference-bench.json): its latest run
+ * as a table, or a sentence saying it has not been run. The shape is checked, not trusted.
+ */
+export function inferenceBenchBlock(bench, models = []) {
+  if (!bench) {
+    return 'The fused-inference benchmark has not been run for this build: `pnpm bench` writes `apps/docs/measured/inference-bench.json`, and the next build shows it here.';
+  }
+  const problems = [];
+  if (typeof bench.generatedAt !== 'string') problems.push('generatedAt is not a string');
+  if (!bench.machine || typeof bench.machine.cpus !== 'number') problems.push('machine.cpus is missing');
+  if (!Array.isArray(bench.models)) problems.push('models is not an array');
+  if (problems.length) throw new Error(`docs: measured/inference-bench.json is malformed: ${problems.join('; ')}`);
+  const known = new Set(models.map((m) => m.name));
+  const link = (name) => (known.has(name) ? `<a href="/models/${esc(name)}.html">${esc(name)}</a>` : esc(name));
+  const m = bench.machine;
+  return [
+    `Latest run: ${esc(bench.generatedAt)}, on ${esc(m.cpuModel ?? 'an unnamed CPU')} (${m.cpus} CPUs), Node ${esc(m.node ?? '?')}, ${m.threads ?? '?'} thread(s).`,
+    'Median milliseconds for one image; — where a runtime was not measured.',
+    '',
+    '<div class="zoo-table-scroll"><table data-test="inference-bench">',
+    '<thead><tr><th>model</th><th class="num">predict (ms)</th><th class="num">fused (ms)</th><th class="num">ONNX Runtime Web (ms)</th><th class="num">ONNX Runtime Node (ms)</th><th class="num">fused speed-up</th></tr></thead>',
+    '<tbody>',
+    ...bench.models.map(
+      (r) =>
+        `<tr data-model="${esc(r.model)}"><td>${link(r.model)}</td><td class="num">${ms(r.predictMs)}</td><td class="num">${ms(r.fusedMs)}</td>` +
+        `<td class="num">${ms(r.ortWebMs)}</td><td class="num">${ms(r.ortNodeMs)}</td>` +
+        `<td class="num">${r.predictMs > 0 && r.fusedMs > 0 ? `${(r.predictMs / r.fusedMs).toFixed(2)}×` : '—'}</td></tr>`,
+    ),
+    '</tbody></table></div>',
+    '',
+    ...(Array.isArray(bench.notes) && bench.notes.length ? ['Notes from the run:', '', ...bench.notes.map((n) => `- ${esc(n)}`), ''] : []),
+  ].join('\n');
 }

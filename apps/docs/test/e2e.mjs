@@ -2,14 +2,17 @@
 // dist/ on 127.0.0.1, drives Debian's Chromium with playwright-core, and checks every page
 // against the packages themselves, profiled here independently of the site's generator.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { compareEntry } from '@zoo/profiler';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { withZeroInit } from '@zoo/core-blocks';
+import { compareEntry, profileModel } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';
 import { chromium } from 'playwright-core';
+import { inferenceBenchBlock } from '../scripts/pages.mjs';
 import { serve } from './serve.mjs';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -45,6 +48,10 @@ await tf.setBackend('cpu');
 const families = await discoverFamilies(join(app, '..', '..'));
 const expected = new Map(families.flatMap((f) => f.catalog.map((e) => [e.name, compareEntry(e)])));
 const innovationIds = families.flatMap((f) => f.innovations.map((i) => i.id));
+const innovationList = families.flatMap((f) => f.innovations);
+const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
+const latency = readJson(join(app, 'measured', 'latency.json'));
+const inferenceBench = readJson(join(app, 'measured', 'inference-bench.json'));
 const models = families.flatMap((f) => f.catalog);
 const benchModel =
   models.find((e) => e.name === 'mobilenet_v3_small') ?? [...expected.values()].sort((a, b) => a.macs.total - b.macs.total)[0];
@@ -90,7 +97,9 @@ async function watched(label) {
     if (r.status() >= 400) consoleErrors.push(`${label()}: ${r.status()} for ${r.url()}`);
   });
   page.on('requestfailed', (r) => {
-    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${label()}: request failed ${r.url()}`);
+    // A prefetch the browser cancels because the reader moved on is not a failure of the site.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    if (new URL(r.url()).hostname === '127.0.0.1') consoleErrors.push(`${label()}: request failed ${r.url()} (${r.failure()?.errorText})`);
   });
   return page;
 }
@@ -193,6 +202,94 @@ try {
       'sorted by parameters',
     );
     await page.close();
+  });
+
+  await check('the latency column shows the measured file, with when and where it was measured', async () => {
+    const page = await open('/comparison.html');
+    if (!latency) {
+      assert.equal(await page.locator('[data-test=latency-header]').count(), 0);
+      return;
+    }
+    const header = await page.locator('[data-test=latency-header]').textContent();
+    assert.ok(header.includes(latency.measuredAt.slice(0, 10)) && header.includes(latency.machine.cpuModel), header);
+    const cells = await page.$$eval('[data-test=comparison] tbody tr', (trs) =>
+      trs.map((tr) => [tr.dataset.model, tr.querySelector('[data-latency]')?.dataset.latency ?? '']),
+    );
+    for (const [name, value] of cells) {
+      const want = latency.models[name]?.medianMs;
+      assert.equal(value === '' ? undefined : Number(value), want, `${name} latency`);
+    }
+    await page.close();
+  });
+
+  await check("innovation tables' figures equal the profiler's, computed here from the packages", async () => {
+    let tables = 0;
+    const page = await watched(() => 'innovation tables');
+    for (const inv of innovationList) {
+      await visit(page, `/innovations/${inv.id}.html`);
+      assert.ok((await page.locator('main svg.zoo-figure').count()) === 1, `${inv.id}: figure`);
+      const shown = await page.$$eval(`[data-innovation="${inv.id}"] tbody tr`, (trs) =>
+        trs.map((tr) => ({
+          params: Number(tr.dataset.params),
+          convLinear: Number(tr.dataset.macsConvLinear),
+          total: Number(tr.dataset.macsTotal),
+          memoryAccess: Number(tr.dataset.memoryAccess),
+        })),
+      );
+      const want = (inv.comparisons ?? []).flatMap((c) =>
+        c.variants.map((v) => {
+          const input = [...(v.input ?? c.input)];
+          const m = withZeroInit(() => {
+            const x = tfl.input({ shape: input });
+            return tfl.model({ inputs: x, outputs: v.build(x) });
+          });
+          try {
+            const p = profileModel(m);
+            return { params: p.params.trainable, convLinear: p.macs.convLinear, total: p.macs.total, input, output: p.outputShape };
+          } finally {
+            m.dispose();
+          }
+        }),
+      );
+      assert.deepEqual(
+        shown.map(({ memoryAccess, ...r }) => r),
+        want.map(({ input, output, ...r }) => r),
+        inv.id,
+      );
+      // ShuffleNetV2's G1: a lone 1x1 convolution reads hw·c1 and c1·c2 weights and writes hw·c2.
+      if (inv.id === 'shufflenet-v2-guidelines') {
+        const g1 = inv.comparisons[0].variants.length;
+        want.slice(0, g1).forEach((w, i) => {
+          const [h, wd, c1] = w.input;
+          const c2 = w.output[3];
+          assert.equal(shown[i].memoryAccess, h * wd * (c1 + c2) + c1 * c2, `G1 memory access, row ${i}`);
+        });
+      }
+      tables += shown.length;
+    }
+    await page.close();
+    console.log(`    ${innovationList.length} innovation pages, ${tables} variants checked`);
+  });
+
+  await check('the benchmark page shows the fused-inference benchmark file, or says it has not been run', async () => {
+    const page = await open('/benchmark.html');
+    const rows = await page.$$eval('[data-test=inference-bench] tbody tr', (trs) => trs.map((tr) => tr.dataset.model));
+    if (inferenceBench)
+      assert.deepEqual(
+        rows,
+        inferenceBench.models.map((m) => m.model),
+      );
+    else {
+      assert.equal(rows.length, 0);
+      assert.ok((await page.locator('main').textContent()).includes('has not been run'));
+    }
+    await page.close();
+    // The renderer against a fixture of the file's shape (the real file is written by `pnpm bench` only).
+    const fixture = JSON.parse(readFileSync(join(app, 'test', 'fixtures', 'inference-bench.json'), 'utf8'));
+    const html = inferenceBenchBlock(fixture, [{ name: 'mobilenet_v3_small' }]);
+    assert.ok(html.includes('<a href="/models/mobilenet_v3_small.html">mobilenet_v3_small</a>'));
+    assert.ok(html.includes('<td class="num">2.00×</td>') && html.includes('fixture CPU'));
+    assert.throws(() => inferenceBenchBlock({ ...fixture, models: 'none' }), /malformed/);
   });
 
   await check('model cards show the stage chart', async () => {

@@ -41,7 +41,7 @@ export type ConvNeXtName = keyof typeof CONVNEXT_SPECS;
 const EPS = 1e-6;
 const LAYER_SCALE = 1e-6;
 
-function cnBlock(x: tfl.SymbolicTensor, name: string, dim: number, dropPath: number): tfl.SymbolicTensor {
+export function cnBlock(x: tfl.SymbolicTensor, name: string, dim: number, dropPath: number): tfl.SymbolicTensor {
   let y = apply(
     new Conv2d({ name: `${name}.block.0`, filters: dim, kernelSize: 7, padding: 3, groups: dim, kernelInit: 'truncNormal02' }),
     x,

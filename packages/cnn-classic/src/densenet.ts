@@ -36,7 +36,7 @@ export type DenseNetName = keyof typeof DENSENET_SPECS;
 
 const BN_SIZE = 4;
 
-function denseLayer(inputs: tfl.SymbolicTensor, name: string, growth: number): tfl.SymbolicTensor {
+export function denseLayer(inputs: tfl.SymbolicTensor, name: string, growth: number): tfl.SymbolicTensor {
   let x = apply(batchNorm2d(`${name}.norm1`), inputs);
   x = apply(activation('relu', `${name}.relu1`), x);
   x = convNormAct(x, {

@@ -73,7 +73,7 @@ export function efficientNetStages(spec: EfficientNetSpec) {
   }));
 }
 
-function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, dropPathRate: number): tfl.SymbolicTensor {
+export function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, dropPathRate: number): tfl.SymbolicTensor {
   const stages = efficientNetStages(spec);
   const norm = spec.norm ?? {};
   let x = convNormAct(input, {

@@ -60,7 +60,7 @@ function basicConv(x: tfl.SymbolicTensor, name: string, filters: number, args: P
   });
 }
 
-function inceptionBlock(x: tfl.SymbolicTensor, s: InceptionSpec): tfl.SymbolicTensor {
+export function inceptionBlock(x: tfl.SymbolicTensor, s: InceptionSpec): tfl.SymbolicTensor {
   const b1 = basicConv(x, `${s.name}.branch1`, s.ch1x1);
   let b2 = basicConv(x, `${s.name}.branch2.0`, s.ch3x3red);
   b2 = basicConv(b2, `${s.name}.branch2.1`, s.ch3x3, { kernelSize: 3, padding: 1 });

@@ -85,7 +85,7 @@ const relu = (x: T, name: string) => apply(activation('relu', name), x);
 const add = (xs: T[], name: string) => apply(tfl.layers.add({ name }), xs);
 
 /** timm's `BasicBlock` with its names (conv1, bn1, act1, conv2, bn2, act2); width kept. */
-function basicBlock(x: T, name: string, planes: number): T {
+export function basicBlock(x: T, name: string, planes: number): T {
   const unit = (y: T, i: number, act: boolean) =>
     convNormAct(y, {
       conv: `${name}.conv${i}`,
@@ -129,7 +129,7 @@ function bottleneck(x: T, name: string, inChannels: number, planes: number): T {
  * `transitionN`: existing branches keep their width (identity) or get a 3x3 conv; each new
  * branch is made from the lowest-resolution one by stride-2 3x3 convs.
  */
-function transition(xs: T[], name: string, from: number[], to: number[]): T[] {
+export function transition(xs: T[], name: string, from: number[], to: number[]): T[] {
   return to.map((channels, i) => {
     if (i < from.length) return from[i] === channels ? xs[i] : conv(xs[i], `${name}.${i}`, channels, 3);
     let y = xs[xs.length - 1];
@@ -146,7 +146,7 @@ function transition(xs: T[], name: string, from: number[], to: number[]): T[] {
  * j itself (j = i), a 1x1 conv + BN + nearest upsampling by 2^(j-i) (j > i), or i-j stride-2
  * 3x3 convs + BN with ReLU between them (j < i); then ReLU.
  */
-function hrModule(xs: T[], name: string, channels: number[], blocks: number): T[] {
+export function hrModule(xs: T[], name: string, channels: number[], blocks: number): T[] {
   const branches = xs.map((x, b) => {
     let y = x;
     for (let k = 0; k < blocks; k++) y = basicBlock(y, `${name}.branches.${b}.${k}`, channels[b]);

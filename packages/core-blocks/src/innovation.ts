@@ -34,6 +34,8 @@ export interface InnovationComparison {
 
 export interface InnovationVariant {
   readonly label: string;
+  /** NHWC input of this variant when it differs from the comparison's (a scaled resolution, other widths). */
+  readonly input?: readonly [number, number, number];
   /** Builds the variant on a symbolic input with the zoo's layers. */
   build(x: tfl.SymbolicTensor): tfl.SymbolicTensor;
 }

@@ -75,7 +75,7 @@ function features(spec: ShuffleNetV1Spec, input: tfl.SymbolicTensor): tfl.Symbol
   return x;
 }
 
-function unit(
+export function unit(
   x: tfl.SymbolicTensor,
   name: string,
   groups: number,

@@ -66,7 +66,7 @@ function branch2(x: tfl.SymbolicTensor, name: string, width: number, stride: num
   return convNormAct(y, { conv: `${name}.5`, norm: `${name}.6`, act: { kind: 'relu', name: `${name}.7` }, filters: width, kernelSize: 1 });
 }
 
-function unit(x: tfl.SymbolicTensor, name: string, outChannels: number, stride: number): tfl.SymbolicTensor {
+export function unit(x: tfl.SymbolicTensor, name: string, outChannels: number, stride: number): tfl.SymbolicTensor {
   const width = outChannels / 2;
   let left: tfl.SymbolicTensor;
   let right: tfl.SymbolicTensor;
