@@ -86,7 +86,12 @@ export function compile(model: tfl.LayersModel): FusedModel {
 }
 
 /** Folds `next` into the op when that keeps the function the same; false when it cannot. */
-function absorb(op: LinearOp, next: GraphNode, rank: number, counts: { batchNorm: number; layerScale: number; activation: number; identity: number }): boolean {
+function absorb(
+  op: LinearOp,
+  next: GraphNode,
+  rank: number,
+  counts: { batchNorm: number; layerScale: number; activation: number; identity: number },
+): boolean {
   const layer = next.layer;
   if (isInferenceIdentity(layer)) {
     counts.identity++;

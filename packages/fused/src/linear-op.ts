@@ -38,7 +38,15 @@ export function linearOp(layer: tfl.layers.Layer, inputShape: (number | null)[])
       bias: w.bias ? w.bias.read() : null,
       activation: 'linear' as const,
       strides: layer.strides,
-      pad: ph || pw ? ([[0, 0], [ph, ph], [pw, pw], [0, 0]] as LinearOp['pad']) : ('valid' as const),
+      pad:
+        ph || pw
+          ? ([
+              [0, 0],
+              [ph, ph],
+              [pw, pw],
+              [0, 0],
+            ] as LinearOp['pad'])
+          : ('valid' as const),
       dilation: layer.dilation,
       groups: layer.groups,
       units: layer.filters,
