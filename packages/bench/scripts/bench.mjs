@@ -6,7 +6,7 @@
 //   pnpm bench [--runs 10] [--warmup 5] [--models resnet50,mobilenet_v2]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -70,6 +70,7 @@ const notes = [
   'ortWebMs: onnxruntime-web (wasm, SIMD, numThreads 1) in Node; ortNodeMs: onnxruntime-node, CPU provider, intra- and inter-op threads 1. Both run the torchvision model exported with torch.onnx (opset 13) by Debian PyTorch, graph optimisation level "all"; null where a runtime failed.',
   'Weights are random: latency does not depend on their values.',
 ];
+const loadBefore = loadavg()[0];
 const rows = [];
 for (const model of models) {
   process.stderr.write(`${model}: tfjs...\n`);
@@ -118,6 +119,9 @@ const speedup = geomean(rows.map((r) => r.predictMs / r.fusedMs));
 console.log(`\npredict / fused, geometric mean: ${speedup.toFixed(2)}x (target >= 1.5x)`);
 const slower = rows.filter((r) => !TRANSFORMERS.has(r.model) && r.ortWebMs != null && r.fusedMs > r.ortWebMs).map((r) => r.model);
 console.log(`CNNs where the fused path is slower than onnxruntime-web: ${slower.length ? slower.join(', ') : 'none'}`);
+notes.push(
+  `Load average (1 min) ${loadBefore.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end on ${cpus().length} CPUs: other processes shared the machine, so absolute times are inflated and noisy; the interleaved predict/fused ratio is the most robust figure.`,
+);
 notes.push(`predict / fused, geometric mean over the models: ${speedup.toFixed(2)}x.`);
 
 const python = spawnSync(PYTHON, ['-c', 'import torch, torchvision; print(torch.__version__, torchvision.__version__)'], {
