@@ -1,0 +1,140 @@
+// `pnpm bench`: batch-1 latency at 224x224 of tfjs-layers `predict` and the fused path
+// (`@zoo/fused`) on the wasm backend, against onnxruntime-web (wasm) and onnxruntime-node on the
+// same architectures exported from torchvision, all on one thread. Each model and runtime runs in
+// a process of its own; the table goes to stdout, the figures to
+// apps/docs/measured/inference-bench.json.
+//   pnpm bench [--runs 10] [--warmup 5] [--models resnet50,mobilenet_v2]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const cache = join(here, '..', '.cache');
+const out = join(root, 'apps', 'docs', 'measured', 'inference-bench.json');
+const PYTHON = '/usr/bin/python3';
+const MODELS = [
+  'resnet50',
+  'mobilenet_v2',
+  'mobilenet_v3_small',
+  'efficientnet_b0',
+  'shufflenet_v2_x1_0',
+  'convnext_tiny',
+  'vit_b_16',
+  'swin_t',
+];
+const TRANSFORMERS = new Set(['vit_b_16', 'swin_t']);
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, warmup: { type: 'string', default: '5' }, models: { type: 'string' } },
+});
+const runs = Number(values.runs);
+const warmup = Number(values.warmup);
+if (!(Number.isInteger(runs) && runs >= 10)) throw new Error(`--runs must be an integer >= 10, got ${values.runs}`);
+const models = values.models ? values.models.split(',') : MODELS;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (v) => (v == null ? null : Math.round(v * 10) / 10);
+
+/** The torchvision model as ONNX, exported once into the (gitignored) cache. */
+function onnxFile(model) {
+  const file = join(cache, `${model}.onnx`);
+  if (!existsSync(file)) {
+    mkdirSync(cache, { recursive: true });
+    process.stderr.write(`exporting ${model} from torchvision to ONNX...\n`);
+    execFileSync(PYTHON, [join(here, 'export_onnx.py'), model, `${file}.tmp`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    renameSync(`${file}.tmp`, file);
+  }
+  return file;
+}
+
+function runOne(runtime, target) {
+  const r = spawnSync(process.execPath, [join(here, 'run-one.mjs'), runtime, target, String(runs), String(warmup)], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`${runtime} ${target} failed:\n${r.stderr.slice(-3000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const notes = [
+  `Batch 1, 224x224, one thread everywhere; median of ${runs} timed runs after ${warmup} warm-up runs, each model and runtime in a process of its own.`,
+  'predictMs: tfjs-layers LayersModel.predict on @tensorflow/tfjs-backend-wasm (SIMD, single-threaded: TF.js does not use wasm threads in Node). fusedMs: the same model compiled by @zoo/fused, same backend; the two are timed interleaved, run by run.',
+  'ortWebMs: onnxruntime-web (wasm, SIMD, numThreads 1) in Node; ortNodeMs: onnxruntime-node, CPU provider, intra- and inter-op threads 1. Both run the torchvision model exported with torch.onnx (opset 13) by Debian PyTorch, graph optimisation level "all"; null where a runtime failed.',
+  'Weights are random: latency does not depend on their values.',
+];
+const loadBefore = loadavg()[0];
+const rows = [];
+for (const model of models) {
+  process.stderr.write(`${model}: tfjs...\n`);
+  const t = runOne('tfjs', model);
+  const row = { model, predictMs: round(median(t.predict)), fusedMs: round(median(t.fused)), ortWebMs: null, ortNodeMs: null };
+  let file = null;
+  try {
+    file = onnxFile(model);
+  } catch (err) {
+    notes.push(`${model}: the ONNX export failed (${String(err.message).split('\n')[0]}).`);
+  }
+  for (const [key, runtime] of [
+    ['ortWebMs', 'ort-web'],
+    ['ortNodeMs', 'ort-node'],
+  ]) {
+    if (!file) continue;
+    process.stderr.write(`${model}: ${runtime}...\n`);
+    try {
+      row[key] = round(median(runOne(runtime, file).times));
+    } catch (err) {
+      notes.push(`${model}: ${runtime} failed (${String(err.message).split('\n')[0]}).`);
+    }
+  }
+  rows.push(row);
+  process.stderr.write(`${JSON.stringify(row)}\n`);
+}
+
+const ratio = (a, b) => (a == null || b == null ? '' : `${(a / b).toFixed(2)}x`);
+const geomean = (xs) => Math.exp(xs.reduce((s, v) => s + Math.log(v), 0) / xs.length);
+const table = [
+  ['model', 'predict ms', 'fused ms', 'ort-web ms', 'ort-node ms', 'predict/fused', 'ort-web/fused', 'ort-node/fused'],
+  ...rows.map((r) => [
+    r.model,
+    r.predictMs,
+    r.fusedMs,
+    r.ortWebMs ?? '-',
+    r.ortNodeMs ?? '-',
+    ratio(r.predictMs, r.fusedMs),
+    ratio(r.ortWebMs, r.fusedMs),
+    ratio(r.ortNodeMs, r.fusedMs),
+  ]),
+].map((cells) => cells.map(String));
+const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+const speedup = geomean(rows.map((r) => r.predictMs / r.fusedMs));
+console.log(`\npredict / fused, geometric mean: ${speedup.toFixed(2)}x (target >= 1.5x)`);
+const slower = rows.filter((r) => !TRANSFORMERS.has(r.model) && r.ortWebMs != null && r.fusedMs > r.ortWebMs).map((r) => r.model);
+console.log(`CNNs where the fused path is slower than onnxruntime-web: ${slower.length ? slower.join(', ') : 'none'}`);
+notes.push(
+  `Load average (1 min) ${loadBefore.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end on ${cpus().length} CPUs: other processes shared the machine, so absolute times are inflated and noisy; the interleaved predict/fused ratio is the most robust figure.`,
+);
+notes.push(`predict / fused, geometric mean over the models: ${speedup.toFixed(2)}x.`);
+
+const python = spawnSync(PYTHON, ['-c', 'import torch, torchvision; print(torch.__version__, torchvision.__version__)'], {
+  encoding: 'utf8',
+});
+if (python.status === 0) notes.push(`ONNX exported with torch ${python.stdout.trim().replace(' ', ', torchvision ')}.`);
+const cpuList = cpus();
+const result = {
+  generatedAt: new Date().toISOString(),
+  machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', node: process.version, threads: 1 },
+  models: rows,
+  notes,
+};
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nwrote ${out}`);

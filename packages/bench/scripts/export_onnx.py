@@ -1,0 +1,17 @@
+"""Exports a torchvision model (random weights: latency does not depend on their values) to ONNX.
+
+Usage: /usr/bin/python3 export_onnx.py <torchvision model name> <out.onnx>
+Batch 1, 3x224x224, opset 13, inference mode (BatchNorm running statistics, no dropout).
+"""
+import sys
+
+import torch
+import torchvision
+
+name, out = sys.argv[1], sys.argv[2]
+torch.manual_seed(0)
+model = getattr(torchvision.models, name)(weights=None).eval()
+x = torch.randn(1, 3, 224, 224)
+# With autograd on: nn.MultiheadAttention's fused fast path (taken under no_grad) has no ONNX export.
+torch.onnx.export(model, x, out, opset_version=13, input_names=["input"], output_names=["logits"], do_constant_folding=True)
+print(out)

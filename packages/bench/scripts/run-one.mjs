@@ -1,0 +1,79 @@
+// One runtime on one model, in a process of its own (each wasm heap only grows): prints one JSON
+// line with the times of every timed run. Called by bench.mjs.
+//   node run-one.mjs tfjs <model> <runs> <warmup>      tfjs-layers predict and the fused path, interleaved
+//   node run-one.mjs ort-web|ort-node <model.onnx> <runs> <warmup>
+import { readFileSync } from 'node:fs';
+
+const [runtime, target, runsArg, warmupArg] = process.argv.slice(2);
+const runs = Number(runsArg);
+const warmup = Number(warmupArg);
+const SIZE = 224;
+
+async function timeEach(passes) {
+  const times = passes.map(() => []);
+  for (let i = 0; i < warmup + runs; i++) {
+    // Interleaved, so that a change in the machine's load hits every path alike.
+    for (let p = 0; p < passes.length; p++) {
+      const t0 = performance.now();
+      await passes[p]();
+      if (i >= warmup) times[p].push(performance.now() - t0);
+    }
+  }
+  return times;
+}
+
+async function tfjs(name) {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-wasm');
+  const { compile } = await import('@zoo/fused');
+  const catalogs = await Promise.all(
+    ['@zoo/cnn-classic/catalog', '@zoo/mobile/catalog', '@zoo/transformers/catalog'].map((m) => import(m)),
+  );
+  const entry = catalogs.flatMap((c) => c.catalog).find((e) => e.name === name);
+  if (!entry) throw new Error(`no zoo model named ${name}`);
+  await tf.setBackend('wasm');
+  const model = entry.create({ inputShape: [SIZE, SIZE, 3] });
+  const fused = compile(model);
+  const x = tf.randomUniform([1, SIZE, SIZE, 3], -1, 1, 'float32', 1);
+  const pass = (run) => async () => {
+    const y = run(x);
+    await y.data();
+    y.dispose();
+  };
+  const before = tf.memory().numTensors;
+  const [predict, fusedTimes] = await timeEach([pass((t) => model.predict(t)), pass((t) => fused.predict(t))]);
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`${name}: ${leaked} tensors leaked`);
+  return { predict, fused: fusedTimes, stats: fused.stats };
+}
+
+async function ort(kind, file) {
+  const input = new Float32Array(3 * SIZE * SIZE).map((_, i) => Math.sin(i));
+  if (kind === 'ort-web') {
+    const ortWeb = await import('onnxruntime-web');
+    ortWeb.env.wasm.numThreads = 1;
+    const session = await ortWeb.InferenceSession.create(readFileSync(file), {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+    });
+    const x = new ortWeb.Tensor('float32', input, [1, 3, SIZE, SIZE]);
+    const [times] = await timeEach([() => session.run({ [session.inputNames[0]]: x })]);
+    return { times };
+  }
+  const ortNode = await import('onnxruntime-node');
+  const session = await ortNode.InferenceSession.create(file, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const x = new ortNode.Tensor('float32', input, [1, 3, SIZE, SIZE]);
+  const [times] = await timeEach([() => session.run({ [session.inputNames[0]]: x })]);
+  return { times };
+}
+
+const result = runtime === 'tfjs' ? await tfjs(target) : await ort(runtime, target);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+// onnxruntime-web's wasm threads and tfjs's backend can keep the event loop alive.
+process.exit(0);

@@ -1,0 +1,3 @@
+export { type ActivationFusion, activationFusion, type FusedActivation } from './activations.js';
+export { compile } from './compile.js';
+export { FusedModel, type FusionStats, type Step } from './plan.js';

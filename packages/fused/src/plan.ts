@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ZooShapeError } from '@zoo/core-blocks';
+
+/** One step of a plan: reads tensor slots, writes slots, then frees the slots nobody reads later. */
+export interface Step {
+  /** The layers it runs, joined with ` + ` when several were fused (`conv1 + bn1 + relu`). */
+  label: string;
+  inputs: number[];
+  outputs: number[];
+  /** Slots whose last reader is this step (or that nobody reads), freed right after it. */
+  free: number[];
+  run(inputs: tf.Tensor[]): tf.Tensor[];
+}
+
+/** What the compiler did to a model. */
+export interface FusionStats {
+  /** Layer applications in the model's graph. */
+  layers: number;
+  /** Steps of the plan. */
+  steps: number;
+  /** Layers that vanished into a preceding kernel, by kind. */
+  folded: { batchNorm: number; layerScale: number; activation: number; identity: number };
+  /** Convolutions and dense layers that run as one `tf.fused` call. */
+  fusedKernels: number;
+  /** Layers that run their own `call`, by class name. */
+  generic: Record<string, number>;
+}
+
+/**
+ * A compiled model: `predict` runs the precomputed steps in order over an array of tensor slots.
+ * No graph is walked per call, and every intermediate tensor is freed by the step after its last
+ * use, so a call leaves only its outputs behind.
+ */
+export class FusedModel {
+  readonly steps: readonly Step[];
+  readonly stats: FusionStats;
+  private readonly slotOf: Map<number, number>;
+  private readonly inputSlots: number[];
+  private readonly outputSlots: number[];
+  private readonly inputShapes: (number | null)[][];
+  private readonly owned: tf.Tensor[];
+  private disposed = false;
+
+  constructor(
+    model: tfl.LayersModel,
+    steps: Omit<Step, 'free'>[],
+    inputs: number[],
+    outputs: number[],
+    owned: tf.Tensor[],
+    stats: FusionStats,
+  ) {
+    this.slotOf = new Map();
+    const slot = (id: number) => {
+      let s = this.slotOf.get(id);
+      if (s === undefined) {
+        s = this.slotOf.size;
+        this.slotOf.set(id, s);
+      }
+      return s;
+    };
+    this.inputSlots = inputs.map(slot);
+    const planned = steps.map((s) => ({ ...s, inputs: s.inputs.map(slot), outputs: s.outputs.map(slot), free: [] as number[] }));
+    this.outputSlots = outputs.map(slot);
+    // Last step reading each slot; slots that are inputs or outputs of the plan are never freed.
+    const keep = new Set([...this.inputSlots, ...this.outputSlots]);
+    const lastUse = new Map<number, number>();
+    planned.forEach((s, i) => {
+      for (const x of s.inputs) lastUse.set(x, i);
+      for (const y of s.outputs) if (!lastUse.has(y)) lastUse.set(y, i);
+    });
+    for (const [s, i] of lastUse) if (!keep.has(s)) planned[i].free.push(s);
+    this.steps = planned;
+    this.inputShapes = model.inputs.map((t) => t.shape);
+    this.owned = owned;
+    this.stats = stats;
+  }
+
+  /**
+   * Runs the model on a batch, as `model.predict` does in inference mode (the whole batch at
+   * once). The caller owns the result; nothing else stays allocated.
+   */
+  predict(x: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    if (this.disposed) throw new Error('FusedModel.predict: the model was disposed');
+    const xs = Array.isArray(x) ? x : [x];
+    this.checkInputs(xs);
+    const slots: (tf.Tensor | undefined)[] = new Array(this.slotOf.size);
+    this.inputSlots.forEach((s, i) => {
+      slots[s] = xs[i];
+    });
+    const inputs = new Set(xs);
+    try {
+      for (const step of this.steps) {
+        const outs = step.run(step.inputs.map((s) => slots[s]!));
+        for (let i = 0; i < outs.length; i++) slots[step.outputs[i]] = outs[i];
+        for (const s of step.free) {
+          slots[s]!.dispose();
+          slots[s] = undefined;
+        }
+      }
+      const ys = this.outputSlots.map((s, i) => {
+        const y = slots[s]!;
+        // An output that is an input, or a second output of one slot, is handed over as a clone.
+        return inputs.has(y) || this.outputSlots.indexOf(s) !== i ? tf.clone(y) : y;
+      });
+      return ys.length === 1 ? ys[0] : ys;
+    } catch (err) {
+      // Leave nothing behind from a failed call: everything in a slot but the caller's inputs.
+      for (const t of slots) if (t && !inputs.has(t) && !t.isDisposed) t.dispose();
+      throw err;
+    }
+  }
+
+  /** Frees the folded weights the plan holds (the model's own weights are untouched). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose(this.owned);
+  }
+
+  private checkInputs(xs: tf.Tensor[]): void {
+    if (xs.length !== this.inputShapes.length) {
+      throw new ZooShapeError(`FusedModel.predict: expected ${this.inputShapes.length} input tensor(s), got ${xs.length}.`);
+    }
+    xs.forEach((x, i) => {
+      const want = this.inputShapes[i];
+      const ok = x.rank === want.length && want.every((d, k) => k === 0 || d == null || d === x.shape[k]);
+      if (!ok) {
+        const shape = want.map((d) => d ?? 'batch').join(', ');
+        throw new ZooShapeError(`FusedModel.predict: input ${i} must have shape [${shape}], got [${x.shape.join(', ')}].`);
+      }
+    });
+  }
+}
