@@ -19,7 +19,7 @@ jest.setTimeout(600_000);
  *
  * The parity check builds the model on the wasm backend that runs it (moving 2.5 GB of weights
  * from cpu to wasm crashed tfjs-wasm), where the weights fill 2.5 GB of the 4 GiB wasm32 heap.
- * Measured (README, "Cost"): about 5.6 GiB resident at the peak, PyTorch's fixture 5.2 GiB.
+ * Measured (README, "Cost"): about 5.1 GiB resident at the peak, PyTorch's fixture 5.0 GiB.
  */
 describe('vit_h_14 against the reference figures and torchvision', () => {
   it('params, MACs and output shape equal the reference', async () => {
