@@ -6,6 +6,7 @@ import {
   batchNorm2d,
   Conv2d,
   ConvTranspose2d,
+  type CreateOptions,
   defineModel,
   layerNorm,
   linear,
@@ -16,6 +17,7 @@ import {
   type PaperRef,
   patchEmbed,
   type ResolvedOptions,
+  StochasticDepth,
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
@@ -53,10 +55,19 @@ const PAPER: PaperRef = {
 /** Sparse (subsampling) ratio of the attention per stage, as all three variants set it. */
 const SR_RATIOS = [4, 2, 2, 1] as const;
 const MLP_RATIO = 4;
+/**
+ * The authors' training default (`main.py --drop-path 0.1`, used for every variant); their
+ * `EdgeVit` class alone defaults to 0.
+ */
+export const EDGEVIT_DROP_PATH_RATE = 0.1;
+
+/** EdgeViT's creation options: the common ones plus `dropPathRate` (stochastic depth, training only). */
+export type EdgeViTOptions = CreateOptions & { dropPathRate?: number };
+type EdgeViTResolved = ResolvedOptions & { dropPathRate: number };
 /** Patch 4, three 2x patch embeddings, and the stage-1 sampler of 4 on a 1/4 map: sides must divide by 32. */
 export const EDGEVIT_SIZE_STEP = 32;
 
-function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: EdgeViTResolved): tfl.SymbolicTensor {
   const [h, w] = o.inputShape;
   if (h % EDGEVIT_SIZE_STEP !== 0 || w % EDGEVIT_SIZE_STEP !== 0) {
     const near = (v: number) =>
@@ -69,6 +80,8 @@ function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptio
     );
   }
   let x = input;
+  const total = spec.depths.reduce((a, b) => a + b, 0);
+  let blockId = 0;
   spec.dims.forEach((dim, s) => {
     x = patchEmbed(x, {
       dim,
@@ -76,16 +89,32 @@ function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptio
       conv: `patch_embed${s + 1}.proj`,
       norm: { name: `patch_embed${s + 1}.norm`, eps: 1e-5 },
     });
-    for (let i = 0; i < spec.depths[s]; i++) x = lglBlock(x, `blocks${s + 1}.${i}`, dim, dim / spec.headDim, SR_RATIOS[s]);
+    for (let i = 0; i < spec.depths[s]; i++) {
+      // The authors' linspace(0, drop_path_rate, total blocks): 0 for the first, the rate for the last.
+      const rate = (o.dropPathRate * blockId++) / Math.max(total - 1, 1);
+      x = lglBlock(x, `blocks${s + 1}.${i}`, dim, dim / spec.headDim, SR_RATIOS[s], rate);
+    }
   });
   return apply(batchNorm2d('norm'), x);
 }
 
 const add = (name: string, a: tfl.SymbolicTensor, b: tfl.SymbolicTensor) => apply(tfl.layers.add({ name }), [a, b]);
 
-function lglBlock(x: tfl.SymbolicTensor, name: string, dim: number, heads: number, sr: number): tfl.SymbolicTensor {
-  if (sr > 1) x = localAgg(x, `${name}.LocalAgg`, dim);
-  return selfAttn(x, `${name}.SelfAttn`, dim, heads, sr);
+type Branch = (y: tfl.SymbolicTensor) => tfl.SymbolicTensor;
+
+/**
+ * The module's one `drop_path` (an identity where the rate is 0, as the authors' `nn.Identity`),
+ * applied to both residual branches but not to the position encoding; each call draws its own mask.
+ */
+function dropPath(name: string, rate: number): Branch {
+  if (rate === 0) return (y) => y;
+  const drop = new StochasticDepth({ rate, name });
+  return (y) => apply(drop, y);
+}
+
+function lglBlock(x: tfl.SymbolicTensor, name: string, dim: number, heads: number, sr: number, rate: number): tfl.SymbolicTensor {
+  if (sr > 1) x = localAgg(x, `${name}.LocalAgg`, dim, dropPath(`${name}.LocalAgg.drop_path`, rate));
+  return selfAttn(x, `${name}.SelfAttn`, dim, heads, sr, dropPath(`${name}.SelfAttn.drop_path`, rate));
 }
 
 const dwConv = (name: string, dim: number, k: number) =>
@@ -93,28 +122,28 @@ const dwConv = (name: string, dim: number, k: number) =>
 const pwConv = (name: string, filters: number) => new Conv2d({ name, filters, kernelSize: 1 });
 
 /** x + pos_embed(x); x + conv2(attn(conv1(norm1(x)))); x + mlp(norm2(x)) with 1x1-conv MLP. */
-function localAgg(x: tfl.SymbolicTensor, n: string, dim: number): tfl.SymbolicTensor {
+function localAgg(x: tfl.SymbolicTensor, n: string, dim: number, branch: Branch): tfl.SymbolicTensor {
   x = add(`${n}.add_pos`, x, apply(dwConv(`${n}.pos_embed`, dim, 3), x));
   let y = apply(batchNorm2d(`${n}.norm1`), x);
   y = apply(pwConv(`${n}.conv2`, dim), apply(dwConv(`${n}.attn`, dim, 5), apply(pwConv(`${n}.conv1`, dim), y)));
-  x = add(`${n}.add_1`, x, y);
+  x = add(`${n}.add_1`, x, branch(y));
   y = apply(batchNorm2d(`${n}.norm2`), x);
   y = apply(pwConv(`${n}.mlp.fc2`, dim), apply(activation('gelu', `${n}.mlp.act`), apply(pwConv(`${n}.mlp.fc1`, dim * MLP_RATIO), y)));
-  return add(`${n}.add_2`, x, y);
+  return add(`${n}.add_2`, x, branch(y));
 }
 
 /**
  * x + pos_embed(x); x + attn(norm1(x)); x + mlp(norm2(x)). Token-wise layers act on the NHWC map
  * directly (the reference's flatten to tokens is row-major, the same order).
  */
-function selfAttn(x: tfl.SymbolicTensor, n: string, dim: number, heads: number, sr: number): tfl.SymbolicTensor {
+function selfAttn(x: tfl.SymbolicTensor, n: string, dim: number, heads: number, sr: number, branch: Branch): tfl.SymbolicTensor {
   x = add(`${n}.add_pos`, x, apply(dwConv(`${n}.pos_embed`, dim, 3), x));
   let y = apply(layerNorm(`${n}.norm1`, 1e-6), x);
   y = globalSparseAttn(y, `${n}.attn`, dim, heads, sr);
-  x = add(`${n}.add_1`, x, y);
+  x = add(`${n}.add_1`, x, branch(y));
   y = apply(layerNorm(`${n}.norm2`, 1e-6), x);
   y = mlp(y, { hidden: dim * MLP_RATIO, out: dim, names: { fc1: `${n}.mlp.fc1`, act: `${n}.mlp.act`, fc2: `${n}.mlp.fc2` } });
-  return add(`${n}.add_2`, x, y);
+  return add(`${n}.add_2`, x, branch(y));
 }
 
 function globalSparseAttn(x: tfl.SymbolicTensor, n: string, dim: number, heads: number, sr: number): tfl.SymbolicTensor {
@@ -137,13 +166,20 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: EdgeViTName): ModelEntry {
+function entry(name: EdgeViTName): ModelEntry<EdgeViTOptions> {
   const spec: EdgeViTSpec = EDGEVIT_SPECS[name];
-  return defineModel({
+  return defineModel<EdgeViTOptions, EdgeViTResolved>({
     name,
     family: 'EdgeViT',
     package: PACKAGE,
     paper: PAPER,
+    extraOptions: {
+      dropPathRate: {
+        default: EDGEVIT_DROP_PATH_RATE,
+        check: (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)'),
+        doc: `Stochastic depth of the last block (the authors' drop_path_rate), rising linearly from 0 over the blocks; training only (default ${EDGEVIT_DROP_PATH_RATE}, their training script's).`,
+      },
+    },
     architecture: { features: (input, o) => features(spec, input, o), classifier },
   });
 }

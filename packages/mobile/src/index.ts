@@ -1,5 +1,15 @@
 export { catalog } from './catalog.js';
-export { EDGEVIT_SIZE_STEP, EDGEVIT_SPECS, type EdgeViTName, type EdgeViTSpec, edgevit_s, edgevit_xs, edgevit_xxs } from './edgevit.js';
+export {
+  EDGEVIT_DROP_PATH_RATE,
+  EDGEVIT_SIZE_STEP,
+  EDGEVIT_SPECS,
+  type EdgeViTName,
+  type EdgeViTOptions,
+  type EdgeViTSpec,
+  edgevit_s,
+  edgevit_xs,
+  edgevit_xxs,
+} from './edgevit.js';
 export {
   MOBILENET_V1_SPECS,
   type MobileNetV1Name,

@@ -4,10 +4,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-import { stateDictParams, withZeroInit, ZooShapeError } from '@zoo/core-blocks';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { StochasticDepth, stateDictParams, withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
 import { profileModel } from '@zoo/profiler';
 import { getReference, referenceModels } from '@zoo/reference';
-import { catalog, EDGEVIT_SPECS, edgevit_xxs } from '../src/index.js';
+import { catalog, EDGEVIT_DROP_PATH_RATE, EDGEVIT_SPECS, edgevit_s, edgevit_xxs } from '../src/index.js';
 
 // The cpu backend (fit step) is slow on a loaded 2-core machine.
 jest.setTimeout(300_000);
@@ -131,5 +132,79 @@ describe('EdgeViT layout and options', () => {
       expect({ n, changed: after.some((v, j) => v !== before[i][j]) }).toEqual({ n, changed: true });
     });
     model.dispose();
+  });
+});
+
+/** Every weight of `from` copied into `to` by layer name (stochastic depth has none). */
+function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
+  for (const l of from.layers) if (l.getWeights().length) to.getLayer(l.name).setWeights(l.getWeights());
+}
+
+describe('EdgeViT stochastic depth (dropPathRate)', () => {
+  it("puts the authors' drop path on both residual branches of LocalAgg and SelfAttn, rising linearly over the blocks", () => {
+    const spec = EDGEVIT_SPECS.edgevit_s;
+    const total = spec.depths.reduce((a, b) => a + b, 0);
+    const rate = 0.3;
+    const m = withZeroInit(() => edgevit_s.create({ dropPathRate: rate }));
+    const drops = m.layers.filter((l) => l instanceof StochasticDepth) as StochasticDepth[];
+    // Block k (counted over all stages) has rate * k / (total - 1): the first none, the last `rate`.
+    const expected: Array<[string, number]> = [];
+    let k = 0;
+    spec.depths.forEach((depth, s) => {
+      for (let i = 0; i < depth; i++, k++) {
+        if (k === 0) continue;
+        const r = (rate * k) / (total - 1);
+        // Local aggregation exists where the sparse ratio is above 1: every stage but the last.
+        if (s < 3) expected.push([`blocks${s + 1}.${i}.LocalAgg.drop_path`, r]);
+        expected.push([`blocks${s + 1}.${i}.SelfAttn.drop_path`, r]);
+      }
+    });
+    expect(drops.map((d) => d.name)).toEqual(expected.map(([n]) => n));
+    drops.forEach((d, i) => {
+      expect(d.rate).toBeCloseTo(expected[i][1], 12);
+    });
+    expect(drops[drops.length - 1].rate).toBeCloseTo(rate, 12);
+    // One module per LocalAgg / SelfAttn, called on its two branches.
+    for (const d of drops) expect(d.inboundNodes).toHaveLength(2);
+    m.dispose();
+  });
+
+  it("defaults to the authors' training rate, changes no parameter, and rejects rates outside [0, 1)", () => {
+    const byDefault = withZeroInit(() => edgevit_xxs.create());
+    const last = byDefault.getLayer('blocks4.1.SelfAttn.drop_path') as StochasticDepth;
+    expect(last.rate).toBeCloseTo(EDGEVIT_DROP_PATH_RATE, 12);
+    const none = withZeroInit(() => edgevit_xxs.create({ dropPathRate: 0 }));
+    expect(none.layers.some((l) => l instanceof StochasticDepth)).toBe(false);
+    const ref = getReference('edgevit_xxs')!;
+    for (const m of [byDefault, none]) {
+      const p = profileModel(m);
+      expect(p.params.trainable).toBe(ref.params);
+      expect(p.macs.total).toBe(ref.macs.total);
+      m.dispose();
+    }
+    for (const bad of [1, -0.1, 1.5, Number.NaN, '0.1'])
+      expect(() => edgevit_xxs.create({ dropPathRate: bad } as never)).toThrow(ZooOptionError);
+  });
+
+  it('is the identity at inference and acts in training (same weights, with and without it, on wasm)', async () => {
+    await tf.setBackend('wasm');
+    const plain = edgevit_xxs.create({ inputShape: [32, 32, 3], dropPathRate: 0 });
+    // Its weights all come from `plain`: random draws would be wasted.
+    const dropped = withZeroInit(() => edgevit_xxs.create({ inputShape: [32, 32, 3], dropPathRate: 0.5 }));
+    copyWeights(plain, dropped);
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 11);
+    const run = (m: tfl.LayersModel, training: boolean) => Array.from((m.apply(x, { training }) as tf.Tensor).dataSync());
+    const inference = run(plain, false);
+    expect(inference.every(Number.isFinite)).toBe(true);
+    expect(run(dropped, false)).toEqual(inference);
+    // Training mode without drop path is deterministic (BatchNorm uses the batch's statistics)...
+    const training = run(plain, true);
+    expect(run(plain, true)).toEqual(training);
+    // ...with it, each sample's branches are dropped or rescaled by 1 / (1 - rate), so the outputs move.
+    expect(run(dropped, true)).not.toEqual(training);
+    plain.dispose();
+    dropped.dispose();
+    tf.dispose(x);
+    await tf.setBackend('cpu');
   });
 });

@@ -1,8 +1,9 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CreateOptions, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
-import { loadCheckpointFile, readSafetensorsFile } from '@zoo/core-blocks/node';
+import { type CreateOptions, loadCheckpoint, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { readSafetensorsFile } from '@zoo/core-blocks/node';
 import { referenceFixtures } from './fixtures.js';
+import { readWholeFile } from './read-file.js';
 
 export interface ParityOptions {
   /** Square input side (default: the entry's default input size). */
@@ -82,7 +83,7 @@ export async function checkParity(entry: ModelEntry, options: ParityOptions = {}
   // Every weight comes from the checkpoint (the load is strict), so random draws would be wasted.
   const model = withZeroInit(() => entry.create({ ...options.createOptions, inputShape: [size, size, 3] }));
   try {
-    await loadCheckpointFile(model, fixtures.checkpoint);
+    loadCheckpoint(model, await readWholeFile(fixtures.checkpoint));
     const io = await readSafetensorsFile(fixtures.io.get(size)!);
     const t2 = now();
     const input = io.info('input')!.shape;

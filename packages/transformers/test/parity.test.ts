@@ -6,7 +6,7 @@ import { swin_b, swin_s, swin_t, vit_b_16, vit_b_32, vit_l_16, vit_l_32 } from '
 // loader: nn.MultiheadAttention's in_proj_weight/in_proj_bias, class_token, encoder.pos_embedding
 // and relative_position_bias_table map by the layers' own rules. Reference fixtures are generated
 // by Debian's PyTorch into .fixtures/ on first use. Minutes, not seconds. vit_h_14 (2.5 GB of
-// weights, 167 GMACs a sample) is left out: see the README.
+// weights) is checked in vit-h.test.ts, where its cost is measured and no other model shares the heap.
 describe('transformers compute what torchvision computes', () => {
   it.each([
     ['vit_b_16', 224, vit_b_16],
