@@ -35,7 +35,11 @@ beforeAll(async () => {
   model.dispose();
   DATA_BYTES = new tf.io.CompositeArrayBuffer(artifacts!.weightData!).byteLength;
   WEIGHTS = artifacts!.weightSpecs as unknown as Array<Record<string, unknown>>;
-  BASE = { modelTopology: artifacts!.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: WEIGHTS }] };
+  BASE = {
+    modelTopology: artifacts!.modelTopology,
+    format: 'layers-model',
+    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: WEIGHTS }],
+  };
   BASE_BYTES = new TextEncoder().encode(JSON.stringify(BASE));
 });
 
@@ -53,7 +57,21 @@ function readAll({ json, files }: Input): void {
 }
 
 const hostilePath = fc.oneof(
-  fc.constantFrom('../w.bin', 'a/../../w.bin', '/etc/passwd', '\\\\server\\w.bin', 'C:\\w.bin', 'c:w.bin', 'https://x.test/w.bin', 'file:///w.bin', 'a\\..\\..\\w.bin', '', 'a\0b', '..', '.'),
+  fc.constantFrom(
+    '../w.bin',
+    'a/../../w.bin',
+    '/etc/passwd',
+    '\\\\server\\w.bin',
+    'C:\\w.bin',
+    'c:w.bin',
+    'https://x.test/w.bin',
+    'file:///w.bin',
+    'a\\..\\..\\w.bin',
+    '',
+    'a\0b',
+    '..',
+    '.',
+  ),
   fc.string(),
   hostileNumber,
 );
@@ -63,7 +81,11 @@ const manifestEdit = (n: number): fc.Arbitrary<unknown> =>
   fc.oneof(
     fc.array(hostilePath, { minLength: 1, maxLength: 3 }).map((paths) => ({ paths, weights: WEIGHTS })),
     fc
-      .tuple(fc.nat({ max: n - 1 }), fc.constantFrom('name', 'shape', 'dtype', 'quantization'), fc.oneof(hostileNumber, fc.string(), fc.constantFrom('__proto__', 'toString', 'constructor', 'float16', 'int32', 'bool', 'string')))
+      .tuple(
+        fc.nat({ max: n - 1 }),
+        fc.constantFrom('name', 'shape', 'dtype', 'quantization'),
+        fc.oneof(hostileNumber, fc.string(), fc.constantFrom('__proto__', 'toString', 'constructor', 'float16', 'int32', 'bool', 'string')),
+      )
       .map(([i, field, v]) => ({ paths: ['w.bin'], weights: WEIGHTS.map((w, j) => (j === i ? { ...w, [field]: v } : w)) })),
     fc
       .tuple(fc.nat({ max: n - 1 }), fc.array(hostileNumber, { maxLength: 5 }))
@@ -89,7 +111,15 @@ const fileSizes: fc.Arbitrary<number[]> = fc.oneof(
 );
 
 const mutated: fc.Arbitrary<Input> = fc.oneof(
-  { arbitrary: fc.tuple(fc.constant(null).chain(() => byteMutations(BASE_BYTES)), fileSizes).map(([json, files]) => ({ json, files })), weight: 35 },
+  {
+    arbitrary: fc
+      .tuple(
+        fc.constant(null).chain(() => byteMutations(BASE_BYTES)),
+        fileSizes,
+      )
+      .map(([json, files]) => ({ json, files })),
+    weight: 35,
+  },
   {
     arbitrary: fc
       .constant(null)
@@ -99,17 +129,20 @@ const mutated: fc.Arbitrary<Input> = fc.oneof(
   },
   {
     // A prototype key spliced in after any `{` of the file.
-    arbitrary: fc
-      .tuple(fc.nat(), fc.constantFrom('__proto__', 'constructor', 'prototype'))
-      .map(([i, key]) => {
-        const text = new TextDecoder().decode(BASE_BYTES);
-        const braces = [...text.matchAll(/\{/g)].map((m) => m.index!);
-        const at = braces[i % braces.length]! + 1;
-        return { json: encode(`${text.slice(0, at)}"${key}":{"x":1},${text.slice(at)}`), files: [DATA_BYTES] };
-      }),
+    arbitrary: fc.tuple(fc.nat(), fc.constantFrom('__proto__', 'constructor', 'prototype')).map(([i, key]) => {
+      const text = new TextDecoder().decode(BASE_BYTES);
+      const braces = [...text.matchAll(/\{/g)].map((m) => m.index!);
+      const at = braces[i % braces.length]! + 1;
+      return { json: encode(`${text.slice(0, at)}"${key}":{"x":1},${text.slice(at)}`), files: [DATA_BYTES] };
+    }),
     weight: 10,
   },
-  { arbitrary: fc.constantFrom(null, [], 1, 'model', { weightsManifest: [] }, { modelTopology: 1 }).map((v) => ({ json: encode(v), files: [] })), weight: 2 },
+  {
+    arbitrary: fc
+      .constantFrom(null, [], 1, 'model', { weightsManifest: [] }, { modelTopology: 1 })
+      .map((v) => ({ json: encode(v), files: [] })),
+    weight: 2,
+  },
   // Rare: each costs a deep parse (about 0.05 s).
   { arbitrary: deepValue.map((v) => ({ json: encode(`{"modelTopology":${v}}`), files: [] })), weight: 1 },
 );
@@ -177,8 +210,16 @@ describe('model.json: what the reader refuses, as plain tests', () => {
     ['a weight path that leaves the folder', { paths: ['../w.bin'] }, /points outside the folder/],
     ['a Windows path', { paths: ['C:\\w.bin'] }, /is absolute/],
     ['a weight named __proto__', { weights: [{ name: '__proto__', shape: [1], dtype: 'float32' }] }, /would reach an object's prototype/],
-    ['a shape whose product overflows', { weights: [{ name: 'w', shape: [2 ** 40, 2 ** 40], dtype: 'float32' }] }, /needs more bytes than any file holds/],
-    ['a string weight (its size is not in the manifest)', { weights: [{ name: 'w', shape: [1], dtype: 'string' }] }, /dtype "string" is not one of/],
+    [
+      'a shape whose product overflows',
+      { weights: [{ name: 'w', shape: [2 ** 40, 2 ** 40], dtype: 'float32' }] },
+      /needs more bytes than any file holds/,
+    ],
+    [
+      'a string weight (its size is not in the manifest)',
+      { weights: [{ name: 'w', shape: [1], dtype: 'string' }] },
+      /dtype "string" is not one of/,
+    ],
   ])('%s', (_what, edit, message) => {
     const group = { paths: ['w.bin'], weights: WEIGHTS, ...edit };
     expect(() => readModelJson({ ...BASE, weightsManifest: [group] })).toThrow(ZooModelJsonError);
@@ -194,6 +235,8 @@ describe('model.json: what the reader refuses, as plain tests', () => {
   it('weight files a byte short, naming the weight that runs past their end', () => {
     const info = readModelJson(BASE_BYTES);
     const last = info.weights.at(-1)!.name;
-    expect(() => checkWeightBytes(info, [DATA_BYTES - 1])).toThrow(new RegExp(`need ${DATA_BYTES} bytes .* hold ${DATA_BYTES - 1} \\(\`${last}\``));
+    expect(() => checkWeightBytes(info, [DATA_BYTES - 1])).toThrow(
+      new RegExp(`need ${DATA_BYTES} bytes .* hold ${DATA_BYTES - 1} \\(\`${last}\``),
+    );
   });
 });

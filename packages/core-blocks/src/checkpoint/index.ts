@@ -13,6 +13,18 @@ export {
   ZooStateDictRuleError,
 } from './errors.js';
 export { type CheckpointOptions, loadCheckpoint, loadCheckpointFromUrl } from './load.js';
+export { loadLayersModelChecked } from './load-layers-model.js';
+export {
+  checkManifestAgainst,
+  checkWeightBytes,
+  checkWeightPath,
+  type ManifestWeight,
+  type ModelJsonInfo,
+  type ModelJsonOptions,
+  readModelArtifacts,
+  readModelJson,
+  ZooModelJsonError,
+} from './model-json.js';
 export {
   type LayerStateDict,
   layerStateDict,
@@ -27,15 +39,3 @@ export {
 export { type ReadOptions, readSafetensors, SafetensorsFile, type TensorInfo, type TensorSource } from './safetensors.js';
 export { type TensorToWrite, writeSafetensors } from './safetensors-writer.js';
 export { exportStateDict, type LoadOptions, loadStateDict, stateDictParams, toSafetensors } from './state-dict.js';
-export {
-  checkManifestAgainst,
-  checkWeightBytes,
-  checkWeightPath,
-  type ManifestWeight,
-  type ModelJsonInfo,
-  type ModelJsonOptions,
-  readModelArtifacts,
-  readModelJson,
-  ZooModelJsonError,
-} from './model-json.js';
-export { loadLayersModelChecked } from './load-layers-model.js';

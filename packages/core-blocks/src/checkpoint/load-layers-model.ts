@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { withZeroInit } from '../layers/init.js';
 import { checkManifestAgainst, readModelArtifacts, ZooModelJsonError } from './model-json.js';
 
 /**
@@ -14,7 +15,13 @@ export async function loadLayersModelChecked(handler: tf.io.IOHandler): Promise<
   const info = readModelArtifacts(artifacts);
   let model: tfl.LayersModel;
   try {
-    model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: artifacts.modelTopology }));
+    // Every weight is overwritten below (the manifest was checked against the model), so the
+    // zoo's layers start from zeros instead of drawing random numbers (seconds on large models).
+    // modelFromJSON builds the layers before its first await, so inside the zero-init scope.
+    const building = withZeroInit(() =>
+      tfl.models.modelFromJSON({ modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'] }),
+    );
+    model = await building;
   } catch (err) {
     throw new ZooModelJsonError(
       `The modelTopology of this model.json cannot be built: ${(err as Error).message}. If it uses custom layers, import the package that registers them.`,
@@ -23,7 +30,7 @@ export async function loadLayersModelChecked(handler: tf.io.IOHandler): Promise<
   try {
     checkManifestAgainst(
       info,
-      model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] })),
+      model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], dtype: w.dtype })),
     );
     const tensors = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), artifacts.weightSpecs ?? []);
     try {

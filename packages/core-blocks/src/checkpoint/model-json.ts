@@ -45,8 +45,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * backslash (a separator on Windows). Checked on the text, before any file or URL is opened.
  */
 export function checkWeightPath(p: unknown): string {
-  const refuse = (why: string) =>
-    new ZooModelJsonError(`Weight path ${describe(p)} ${why}; weight files must sit in the model's folder.`);
+  const refuse = (why: string) => new ZooModelJsonError(`Weight path ${describe(p)} ${why}; weight files must sit in the model's folder.`);
   if (typeof p !== 'string' || p.length === 0 || p.includes('\0')) throw refuse('is not a file name');
   if (p.startsWith('/') || p.startsWith('\\') || /^[a-z]:/i.test(p)) throw refuse('is absolute');
   if (/^[a-z][a-z0-9+.-]*:/i.test(p)) throw refuse('is a URL');
@@ -68,13 +67,16 @@ function refusePrototypeKeys(root: unknown): void {
     const v = nodes[i]!.value;
     if (typeof v !== 'object' || v === null) continue;
     if (Array.isArray(v)) {
-      for (let k = 0; k < v.length; k++) if (typeof v[k] === 'object' && v[k] !== null) nodes.push({ value: v[k], parent: i, key: String(k) });
+      for (let k = 0; k < v.length; k++)
+        if (typeof v[k] === 'object' && v[k] !== null) nodes.push({ value: v[k], parent: i, key: String(k) });
       continue;
     }
     for (const key in v) {
       if (PROTOTYPE_KEYS.has(key)) {
         const where = pathOf(i);
-        throw new ZooModelJsonError(`model.json has the key \`${key}\` at ${where || 'its top'}; it is refused: it would reach an object's prototype.`);
+        throw new ZooModelJsonError(
+          `model.json has the key \`${key}\` at ${where || 'its top'}; it is refused: it would reach an object's prototype.`,
+        );
       }
       const child = (v as Record<string, unknown>)[key];
       if (typeof child === 'object' && child !== null) nodes.push({ value: child, parent: i, key });
@@ -122,7 +124,9 @@ function parseWeight(entry: unknown, where: string, offset: number): ManifestWei
   if (quantization !== undefined) {
     const q = isRecord(quantization) ? quantization.dtype : undefined;
     if (typeof q !== 'string' || !Object.hasOwn(QUANTIZED_BYTES, q)) {
-      throw new ZooModelJsonError(`${w}: quantization ${describe(quantization)} has no dtype among ${Object.keys(QUANTIZED_BYTES).join(', ')}.`);
+      throw new ZooModelJsonError(
+        `${w}: quantization ${describe(quantization)} has no dtype among ${Object.keys(QUANTIZED_BYTES).join(', ')}.`,
+      );
     }
     perElement = QUANTIZED_BYTES[q]!;
   }
@@ -184,7 +188,9 @@ export function checkWeightBytes(info: ModelJsonInfo, fileBytes: readonly number
     const where = info.weights.find((w) => w.byteOffset + w.byteLength > total);
     throw new ZooModelJsonError(
       `The weights need ${info.weightBytes} bytes by their shapes and dtypes; the weight files hold ${total}` +
-        (where ? ` (\`${where.name}\` ends at byte ${where.byteOffset + where.byteLength}): a file is truncated or belongs to another model.` : ': the files hold bytes no weight uses.'),
+        (where
+          ? ` (\`${where.name}\` ends at byte ${where.byteOffset + where.byteLength}): a file is truncated or belongs to another model.`
+          : ': the files hold bytes no weight uses.'),
     );
   }
 }
@@ -194,7 +200,10 @@ export function checkWeightBytes(info: ModelJsonInfo, fileBytes: readonly number
  * present once with its shape, and nothing else is there. Names are the model's weight names
  * (`layer/kernel`), as TF.js saves them.
  */
-export function checkManifestAgainst(info: ModelJsonInfo, expected: ReadonlyArray<{ name: string; shape: readonly number[] }>): void {
+export function checkManifestAgainst(
+  info: ModelJsonInfo,
+  expected: ReadonlyArray<{ name: string; shape: readonly number[]; dtype?: string }>,
+): void {
   const byName = new Map(info.weights.map((w) => [w.name, w]));
   const want = new Set(expected.map((e) => e.name));
   const missing = expected.filter((e) => !byName.has(e.name)).map((e) => e.name);
@@ -205,13 +214,18 @@ export function checkManifestAgainst(info: ModelJsonInfo, expected: ReadonlyArra
       return w && (w.shape.length !== e.shape.length || w.shape.some((d, i) => d !== e.shape[i]));
     })
     .map((e) => `${e.name}: file [${byName.get(e.name)!.shape}], model [${e.shape}]`);
-  if (missing.length || extra.length || mismatched.length) {
+  // A quantized weight is stored in another dtype but dequantizes to the declared one.
+  const wrongDtype = expected
+    .filter((e) => e.dtype && byName.has(e.name) && byName.get(e.name)!.dtype !== e.dtype)
+    .map((e) => `${e.name}: file ${byName.get(e.name)!.dtype}, model ${e.dtype}`);
+  if (missing.length || extra.length || mismatched.length || wrongDtype.length) {
     const list = (xs: string[]) => (xs.length > 10 ? `${xs.slice(0, 10).join(', ')}, ... (${xs.length - 10} more)` : xs.join(', '));
     throw new ZooModelJsonError(
       'The weights of this model.json do not fit its model; nothing was loaded.' +
         (missing.length ? `\n  Missing (${missing.length}): ${list(missing)}` : '') +
         (extra.length ? `\n  Not in the model (${extra.length}): ${list(extra)}` : '') +
-        (mismatched.length ? `\n  Shape mismatch (${mismatched.length}): ${list(mismatched)}` : ''),
+        (mismatched.length ? `\n  Shape mismatch (${mismatched.length}): ${list(mismatched)}` : '') +
+        (wrongDtype.length ? `\n  Wrong dtype (${wrongDtype.length}): ${list(wrongDtype)}` : ''),
     );
   }
 }

@@ -53,7 +53,9 @@ export function fuzz<T>(
     stats.slowestMs = Math.max(stats.slowestMs, ms);
     stats.totalMs += ms;
     if (thrown !== undefined && !(thrown instanceof ZooError)) {
-      throw new Error(`${label}: threw ${(thrown as Error)?.name ?? typeof thrown}, not a ZooError: ${(thrown as Error)?.message ?? String(thrown)}`);
+      throw new Error(
+        `${label}: threw ${(thrown as Error)?.name ?? typeof thrown}, not a ZooError: ${(thrown as Error)?.message ?? String(thrown)}`,
+      );
     }
     if (thrown === undefined) stats.parsed++;
     else stats.refused++;
@@ -72,7 +74,9 @@ export function fuzz<T>(
   } catch (err) {
     // A shrunk input can still be megabytes of text: the seed and path replay it.
     const report = (err as Error).message;
-    throw new Error(`${label}: fuzzing failed with seed ${options.seed}.\n${report.length > 4000 ? `${report.slice(0, 4000)}...` : report}`);
+    throw new Error(
+      `${label}: fuzzing failed with seed ${options.seed}.\n${report.length > 4000 ? `${report.slice(0, 4000)}...` : report}`,
+    );
   }
   expect(stats.runs).toBeGreaterThanOrEqual(options.numRuns);
   return stats;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkWeightBytes, type ModelJsonInfo, readModelJson, ZooModelJsonError } from '@zoo/core-blocks';
+import { checkWeightBytes, readModelJson, ZooModelJsonError } from '@zoo/core-blocks';
 
 /** A `model.json` that is not a TF.js layers model, or whose weight paths leave its folder. */
 export class ZooModelFileError extends ZooModelJsonError {
@@ -57,7 +57,12 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
       const files = await Promise.all(info.paths.map((p) => insideFolder(dir, p, modelJsonPath)));
       return tf.io.getModelArtifactsForJSON(info.json, async (m) => {
         const buffers = await Promise.all(files.map(async (f) => new Uint8Array(await readFile(f)).buffer as ArrayBuffer));
-        inFile(modelJsonPath, () => checkWeightBytes(info, buffers.map((b) => b.byteLength)));
+        inFile(modelJsonPath, () =>
+          checkWeightBytes(
+            info,
+            buffers.map((b) => b.byteLength),
+          ),
+        );
         return [tf.io.getWeightSpecs(m), buffers];
       });
     },
@@ -65,7 +70,7 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
 }
 
 /** The reader's errors, with the file they are about. */
-function inFile<T extends ModelJsonInfo | void>(modelJsonPath: string, read: () => T): T {
+function inFile<T>(modelJsonPath: string, read: () => T): T {
   try {
     return read();
   } catch (err) {
