@@ -240,3 +240,12 @@ describe('model.json: what the reader refuses, as plain tests', () => {
     );
   });
 });
+
+describe('model.json: deep nesting, as a plain test', () => {
+  it('a topology nested 100,000 levels deep is read without overflowing the stack, and refused if it is a list', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(() => readModelJson(`{"modelTopology":${deep}}`)).toThrow(ZooModelJsonError);
+    const deepObject = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    expect(readModelJson(`{"modelTopology":${deepObject}}`).weights).toEqual([]);
+  });
+});
