@@ -32,9 +32,9 @@ export interface RoundTripOptions {
    */
   backend?: string;
   /**
-   * Default 50 M. Above it the cpu backend is faster for a round trip at a small input: its zero
-   * weights are lazily mapped pages and its tensors share their arrays, where the wasm backend
-   * fills and copies every weight into its heap (vgg11: 25 s on cpu, 38 s on wasm, loaded machine).
+   * Default 150 M: the wasm heap holds a model about twice while loading. The cpu backend is
+   * far slower on grouped convolutions and attention (resnext101_32x8d and vit_b_16 took
+   * minutes there), a little faster only on plain large ones (vgg11: 25 s against 38 s).
    */
   wasmMaxParams?: number;
   /** Input sides to try, smallest first; the first the entry accepts is used (default 32, 28, 56, 64, 112, 224). */
@@ -123,7 +123,7 @@ export async function saveLoadRoundTrip(entry: ModelEntry, options: RoundTripOpt
   // Counted on zero-filled weights, which cost the cpu backend lazily mapped pages only.
   await tf.setBackend('cpu');
   let { model, size } = build(entry, options.sizes ?? SIZES);
-  const backend = model.countParams() <= (options.wasmMaxParams ?? 50e6) ? (options.backend ?? 'wasm') : 'cpu';
+  const backend = model.countParams() <= (options.wasmMaxParams ?? 150e6) ? (options.backend ?? 'wasm') : 'cpu';
   if (backend !== 'cpu') {
     model.dispose();
     await tf.setBackend(backend);
