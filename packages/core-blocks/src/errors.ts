@@ -47,6 +47,11 @@ export function describe(value: unknown): string {
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
   } catch {
-    return String(value);
+    // A cyclic or very deep value (a hostile file) defeats JSON.stringify and String alike.
+    try {
+      return String(value);
+    } catch {
+      return Array.isArray(value) ? 'a deeply nested list' : typeof value;
+    }
   }
 }

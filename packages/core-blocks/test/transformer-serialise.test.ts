@@ -7,6 +7,7 @@ import {
   apply,
   ClassToken,
   ConvTranspose2d,
+  InProjection,
   layerNorm,
   mlp,
   multiHeadSelfAttention,
@@ -88,5 +89,27 @@ describe('attention layers map onto PyTorch state dicts', () => {
     const p = params.get('up.weight')!;
     const t = tf.randomNormal([16, 1, 2, 2]);
     expect(tf.max(tf.abs(tf.sub(p.toTorch(p.toZoo(t)), t))).dataSync()[0]).toBe(0);
+  });
+});
+
+describe('InProjection saved and loaded', () => {
+  it("keeps an attention path with underscores (TF.js camel-cases a loaded config's strings)", async () => {
+    await tf.setBackend('cpu');
+    const input = tfl.input({ shape: [4, 8] });
+    const attention = 'encoder.layers.encoder_layer_0.self_attention';
+    const out = apply(new InProjection({ units: 24, attention, name: `${attention}.in_proj` }), input);
+    const model = tfl.model({ inputs: input, outputs: out });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    expect((loaded.getLayer(`${attention}.in_proj`) as InProjection).attention).toBe(attention);
+    expect([...stateDictParams(loaded).params.keys()]).toEqual([`${attention}.in_proj_weight`, `${attention}.in_proj_bias`]);
+    model.dispose();
+    loaded.dispose();
   });
 });

@@ -13,6 +13,18 @@ export {
   ZooStateDictRuleError,
 } from './errors.js';
 export { type CheckpointOptions, loadCheckpoint, loadCheckpointFromUrl } from './load.js';
+export { loadLayersModelChecked } from './load-layers-model.js';
+export {
+  checkManifestAgainst,
+  checkWeightBytes,
+  checkWeightPath,
+  type ManifestWeight,
+  type ModelJsonInfo,
+  type ModelJsonOptions,
+  readModelArtifacts,
+  readModelJson,
+  ZooModelJsonError,
+} from './model-json.js';
 export {
   type LayerStateDict,
   layerStateDict,

@@ -139,11 +139,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Names that would reach an object's prototype if a caller copied the header into a plain object. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function refusePrototypeKey(key: string, where: string): void {
+  if (PROTOTYPE_KEYS.has(key)) {
+    throw new ZooSafetensorsHeaderError(`The header has the key \`${key}\`${where}; it is refused: it would reach an object's prototype.`);
+  }
+}
+
 function parseEntries(header: unknown, dataLength: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
   if (!isRecord(header)) throw new ZooSafetensorsHeaderError('The header must be a JSON object of tensor entries.');
   const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
+    refusePrototypeKey(name, '');
+    if (isRecord(entry)) for (const key of Object.keys(entry)) refusePrototypeKey(key, ` in the entry \`${name}\``);
     if (name === '__metadata__') {
       if (!isRecord(entry) || !Object.values(entry).every((v) => typeof v === 'string')) {
         throw new ZooSafetensorsHeaderError('`__metadata__` must be an object of string values.');

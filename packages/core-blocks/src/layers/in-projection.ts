@@ -8,8 +8,11 @@ import { elementsPerSample, type MacCount } from './macs.js';
 
 export interface InProjectionArgs extends LayerArgs {
   units: number;
-  /** Module path of the `nn.MultiheadAttention` whose `in_proj_weight`/`in_proj_bias` this layer holds. */
-  attention: string;
+  /**
+   * Module path of the `nn.MultiheadAttention` whose `in_proj_weight`/`in_proj_bias` this layer
+   * holds (`{ name }` is the form its saved config takes).
+   */
+  attention: string | { name: string };
   init?: InitName;
 }
 
@@ -30,7 +33,7 @@ export class InProjection extends tfl.layers.Layer {
   constructor(args: InProjectionArgs) {
     super(args);
     this.units = args.units;
-    this.attention = args.attention;
+    this.attention = typeof args.attention === 'string' ? args.attention : args.attention.name;
     this.init = args.init ?? 'truncNormal02';
   }
 
@@ -76,6 +79,8 @@ export class InProjection extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, attention: this.attention, init: this.init };
+    // TF.js camel-cases every string of a loaded config except a `name`'s: a module path as a
+    // plain string came back as `encoder_layer0` and mapped the weights to keys no checkpoint has.
+    return { ...super.getConfig(), units: this.units, attention: { name: this.attention }, init: this.init };
   }
 }

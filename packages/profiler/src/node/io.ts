@@ -1,10 +1,10 @@
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ZooError } from '@zoo/core-blocks';
+import { checkWeightBytes, readModelJson, ZooModelJsonError } from '@zoo/core-blocks';
 
 /** A `model.json` that is not a TF.js layers model, or whose weight paths leave its folder. */
-export class ZooModelFileError extends ZooError {
+export class ZooModelFileError extends ZooModelJsonError {
   override name = 'ZooModelFileError';
 }
 
@@ -47,23 +47,36 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
       const dir = dirname(resolve(modelJsonPath));
-      let json: tf.io.ModelJSON;
+      let bytes: Uint8Array;
       try {
-        json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tf.io.ModelJSON;
+        bytes = await readFile(modelJsonPath);
       } catch (err) {
         throw new ZooModelFileError(`${modelJsonPath} is not a readable model.json: ${(err as Error).message}`);
       }
-      if (typeof json !== 'object' || json === null || !json.modelTopology || !Array.isArray(json.weightsManifest ?? [])) {
-        throw new ZooModelFileError(`${modelJsonPath} has no modelTopology or a malformed weightsManifest; is it a TF.js layers model?`);
-      }
-      const manifest = json.weightsManifest ?? [];
-      const files = await Promise.all(manifest.flatMap((group) => (group.paths ?? []).map((p) => insideFolder(dir, p, modelJsonPath))));
-      return tf.io.getModelArtifactsForJSON(json, async (m) => {
+      const info = inFile(modelJsonPath, () => readModelJson(bytes));
+      const files = await Promise.all(info.paths.map((p) => insideFolder(dir, p, modelJsonPath)));
+      return tf.io.getModelArtifactsForJSON(info.json, async (m) => {
         const buffers = await Promise.all(files.map(async (f) => new Uint8Array(await readFile(f)).buffer as ArrayBuffer));
+        inFile(modelJsonPath, () =>
+          checkWeightBytes(
+            info,
+            buffers.map((b) => b.byteLength),
+          ),
+        );
         return [tf.io.getWeightSpecs(m), buffers];
       });
     },
   };
+}
+
+/** The reader's errors, with the file they are about. */
+function inFile<T>(modelJsonPath: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ZooModelJsonError) throw new ZooModelFileError(`${modelJsonPath}: ${err.message}`);
+    throw err;
+  }
 }
 
 async function insideFolder(dir: string, p: unknown, modelJsonPath: string): Promise<string> {
