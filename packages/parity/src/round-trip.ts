@@ -32,9 +32,9 @@ export interface RoundTripOptions {
    */
   backend?: string;
   /**
-   * Default 150 M: the wasm heap holds a model about twice while loading. The cpu backend is
-   * far slower on grouped convolutions and attention (resnext101_32x8d and vit_b_16 took
-   * minutes there), a little faster only on plain large ones (vgg11: 25 s against 38 s).
+   * Default 800 M: the wasm heap (4 GiB at most, never shrinking) holds the model once, plus its
+   * largest weight while loading (`loadLayersModelChecked` sets weights one at a time); ViT-H's
+   * 632 M took 36 s there. The cpu backend is far slower on grouped convolutions and attention.
    */
   wasmMaxParams?: number;
   /** Input sides to try, smallest first; the first the entry accepts is used (default 32, 28, 56, 64, 112, 224). */
@@ -115,7 +115,7 @@ function layerConfigs(topology: unknown): Map<string, string> {
  * (`model.json` topology + weight data, as `tf.io.withSaveHandler` receives them), loads it back
  * with `loadLayersModelChecked` (the custom layers must be registered: importing the family does
  * that) and compares topology and outputs. The saved model is disposed before loading, so the
- * peak memory is about twice the weights, not three times.
+ * backend holds the weights once (the saved artifacts are in JavaScript memory).
  */
 export async function saveLoadRoundTrip(entry: ModelEntry, options: RoundTripOptions = {}): Promise<RoundTripResult> {
   const t0 = performance.now();
@@ -123,7 +123,7 @@ export async function saveLoadRoundTrip(entry: ModelEntry, options: RoundTripOpt
   // Counted on zero-filled weights, which cost the cpu backend lazily mapped pages only.
   await tf.setBackend('cpu');
   let { model, size } = build(entry, options.sizes ?? SIZES);
-  const backend = model.countParams() <= (options.wasmMaxParams ?? 150e6) ? (options.backend ?? 'wasm') : 'cpu';
+  const backend = model.countParams() <= (options.wasmMaxParams ?? 800e6) ? (options.backend ?? 'wasm') : 'cpu';
   if (backend !== 'cpu') {
     model.dispose();
     await tf.setBackend(backend);

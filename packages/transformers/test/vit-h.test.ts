@@ -1,10 +1,9 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { withZeroInit } from '@zoo/core-blocks';
+import '@tensorflow/tfjs-backend-wasm';
 import { checkParity } from '@zoo/parity';
-import { profileModel } from '@zoo/profiler';
-import { getReference } from '@zoo/reference';
+import { expectReferenceFigures, itSavesAndLoadsEveryModel } from '@zoo/test-support';
 import { vit_h_14 } from '../src/index.js';
 
 // Building and training models of 28-632 M parameters on tfjs's cpu backend takes seconds on
@@ -20,25 +19,19 @@ jest.setTimeout(600_000);
  * The parity check builds the model on the wasm backend that runs it (moving 2.5 GB of weights
  * from cpu to wasm crashed tfjs-wasm), where the weights fill 2.5 GB of the 4 GiB wasm32 heap.
  * Measured (README, "Cost"): about 5.1 GiB resident at the peak, PyTorch's fixture 5.0 GiB.
+ * Its save-and-load round trip is here too, so that it reuses this file's wasm heap instead of
+ * growing a second one in the same process.
  */
 describe('vit_h_14 against the reference figures and torchvision', () => {
   it('params, MACs and output shape equal the reference', async () => {
     await tf.setBackend('cpu');
-    const ref = getReference('vit_h_14');
-    if (!ref) throw new Error('no reference figures for vit_h_14');
-    const model = withZeroInit(() => vit_h_14.create());
-    const p = profileModel(model);
-    model.dispose();
-    expect(vit_h_14.family).toBe(ref.family);
-    expect(p.uncounted).toEqual([]);
-    expect(p.params.trainable).toBe(ref.params);
-    expect(p.macs.convLinear).toBe(ref.macs.convLinear);
-    expect(p.macs.total).toBe(ref.macs.total);
-    expect(p.outputShape).toEqual(ref.outputShape);
+    expectReferenceFigures(vit_h_14);
   });
 
   it('outputs equal torchvision vit_h_14 at 224 px, batch 2', async () => {
     const r = await checkParity(vit_h_14, { size: 224, batch: 2 });
     expect(r.relative).toBeLessThanOrEqual(1e-4);
   });
+
+  itSavesAndLoadsEveryModel([vit_h_14]);
 });

@@ -6,7 +6,8 @@ import { checkManifestAgainst, readModelArtifacts, ZooModelJsonError } from './m
 /**
  * `tfl.loadLayersModel` with every check first: the artifacts are validated (`readModelArtifacts`),
  * the model is built from the topology without weights, the manifest is held against the model's
- * weights (missing, extra, shapes), and only then are the weights decoded and set. Any problem
+ * weights (missing, extra, shapes), and only then are the weights decoded and set, one at a time
+ * (the peak is the model plus its largest weight). Any problem
  * is a `ZooModelJsonError`; a model is returned whole or not at all.
  */
 export async function loadLayersModelChecked(handler: tf.io.IOHandler): Promise<tfl.LayersModel> {
@@ -32,11 +33,19 @@ export async function loadLayersModelChecked(handler: tf.io.IOHandler): Promise<
       info,
       model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], dtype: w.dtype })),
     );
-    const tensors = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), artifacts.weightSpecs ?? []);
-    try {
-      model.loadWeights(tensors, true);
-    } finally {
-      tf.dispose(Object.values(tensors));
+    // One weight at a time: decoding them all first would hold the model's weights twice (ViT-H's
+    // 2.5 GB twice does not fit the wasm heap). The manifest check above made every name and
+    // shape right, so only a decoding error can stop this half-way, and then the model is dropped.
+    const variables = new Map(model.weights.map((w) => [w.originalName, w]));
+    const data = new tf.io.CompositeArrayBuffer(artifacts.weightData ?? new ArrayBuffer(0));
+    for (const [i, spec] of (artifacts.weightSpecs ?? []).entries()) {
+      const { byteOffset, byteLength } = info.weights[i]!;
+      const tensor = tf.io.decodeWeights(data.slice(byteOffset, byteOffset + byteLength), [spec])[spec.name]!;
+      try {
+        variables.get(spec.name)!.write(tensor);
+      } finally {
+        tensor.dispose();
+      }
     }
   } catch (err) {
     model.dispose();
