@@ -6,14 +6,15 @@ import {
   type CreateOptions,
   defineModel,
   dense,
+  dropPathRateOption,
   initializer,
   LayerScale,
   layerNorm,
+  linearDropPathRates,
   type ModelEntry,
   type ResolvedOptions,
   StochasticDepth,
 } from '@zoo/core-blocks';
-import { dropPathRateOption } from './drop-path-option.js';
 import { PACKAGE } from './package-name.js';
 
 /**
@@ -63,14 +64,14 @@ function linear(units: number, name: string): tfl.layers.Layer {
 function features(spec: ConvNeXtSpec, input: tfl.SymbolicTensor, dropPathRate: number): tfl.SymbolicTensor {
   let x = apply(new Conv2d({ name: 'features.0.0', filters: spec.dims[0], kernelSize: 4, strides: 4, kernelInit: 'truncNormal02' }), input);
   x = apply(layerNorm('features.0.1', EPS), x);
-  const total = spec.depths.reduce((a, b) => a + b, 0);
+  const rates = linearDropPathRates(
+    dropPathRate,
+    spec.depths.reduce((a, b) => a + b, 0),
+  );
   let index = 0;
   spec.depths.forEach((depth, stage) => {
     const dim = spec.dims[stage];
-    for (let j = 0; j < depth; j++) {
-      x = cnBlock(x, `features.${2 * stage + 1}.${j}`, dim, (dropPathRate * index) / (total - 1));
-      index++;
-    }
+    for (let j = 0; j < depth; j++) x = cnBlock(x, `features.${2 * stage + 1}.${j}`, dim, rates[index++]);
     if (stage < spec.depths.length - 1) {
       const down = `features.${2 * stage + 2}`;
       x = apply(layerNorm(`${down}.0`, EPS), x);
@@ -105,7 +106,7 @@ function entry(name: ConvNeXtName): ModelEntry<ConvNeXtOptions> {
       year: 2022,
       url: 'https://arxiv.org/abs/2201.03545',
     },
-    extraOptions: { dropPathRate: dropPathRateOption(spec.dropPathRate) },
+    extraOptions: { dropPathRate: dropPathRateOption(spec.dropPathRate, "torchvision's stochastic_depth_prob") },
     architecture: {
       features: (input, o) => features(spec, input, o.dropPathRate),
       classifier,

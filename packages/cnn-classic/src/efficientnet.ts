@@ -5,13 +5,13 @@ import {
   convNormAct,
   defineModel,
   dense,
+  dropPathRateOption,
   invertedResidual,
   type ModelEntry,
   makeDivisible,
   type NormArgs,
   type ResolvedOptions,
 } from '@zoo/core-blocks';
-import { dropPathRateOption } from './drop-path-option.js';
 import { PACKAGE } from './package-name.js';
 
 /**
@@ -137,7 +137,7 @@ function entry(name: EfficientNetName): ModelEntry<EfficientNetOptions> {
     // The reference figures are measured at 224 for every variant; `spec.inputSize` is the
     // resolution each was trained at, which callers pass as `inputShape`.
     defaultDropRate: spec.dropout,
-    extraOptions: { dropPathRate: dropPathRateOption(DROP_PATH_RATE) },
+    extraOptions: { dropPathRate: dropPathRateOption(DROP_PATH_RATE, "torchvision's stochastic_depth_prob") },
     architecture: {
       features: (input, o) => features(spec, input, o.dropPathRate),
       classifier: (x, o) => {

@@ -14,6 +14,7 @@ export { type MlpArgs, mlp } from './blocks/mlp.js';
 export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } from './blocks/patch-embed.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export * from './checkpoint/index.js';
+export { dropPathRateOption, linearDropPathRates } from './drop-path.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export {
   type ClassifyOptions,

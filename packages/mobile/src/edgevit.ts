@@ -8,9 +8,11 @@ import {
   ConvTranspose2d,
   type CreateOptions,
   defineModel,
+  dropPathRateOption,
   layerNorm,
   linear,
   linearClassifier,
+  linearDropPathRates,
   type ModelEntry,
   MultiHeadAttention,
   mlp,
@@ -80,7 +82,11 @@ function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: EdgeViTResolv
     );
   }
   let x = input;
-  const total = spec.depths.reduce((a, b) => a + b, 0);
+  // The authors' linspace(0, drop_path_rate, total blocks): 0 for the first, the rate for the last.
+  const rates = linearDropPathRates(
+    o.dropPathRate,
+    spec.depths.reduce((a, b) => a + b, 0),
+  );
   let blockId = 0;
   spec.dims.forEach((dim, s) => {
     x = patchEmbed(x, {
@@ -90,9 +96,7 @@ function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: EdgeViTResolv
       norm: { name: `patch_embed${s + 1}.norm`, eps: 1e-5 },
     });
     for (let i = 0; i < spec.depths[s]; i++) {
-      // The authors' linspace(0, drop_path_rate, total blocks): 0 for the first, the rate for the last.
-      const rate = (o.dropPathRate * blockId++) / Math.max(total - 1, 1);
-      x = lglBlock(x, `blocks${s + 1}.${i}`, dim, dim / spec.headDim, SR_RATIOS[s], rate);
+      x = lglBlock(x, `blocks${s + 1}.${i}`, dim, dim / spec.headDim, SR_RATIOS[s], rates[blockId++]);
     }
   });
   return apply(batchNorm2d('norm'), x);
@@ -174,11 +178,7 @@ function entry(name: EdgeViTName): ModelEntry<EdgeViTOptions> {
     package: PACKAGE,
     paper: PAPER,
     extraOptions: {
-      dropPathRate: {
-        default: EDGEVIT_DROP_PATH_RATE,
-        check: (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)'),
-        doc: `Stochastic depth of the last block (the authors' drop_path_rate), rising linearly from 0 over the blocks; training only (default ${EDGEVIT_DROP_PATH_RATE}, their training script's).`,
-      },
+      dropPathRate: dropPathRateOption(EDGEVIT_DROP_PATH_RATE, "the authors' training script's drop_path_rate"),
     },
     architecture: { features: (input, o) => features(spec, input, o), classifier },
   });

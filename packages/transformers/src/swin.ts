@@ -3,8 +3,10 @@ import {
   apply,
   type CreateOptions,
   defineModel,
+  dropPathRateOption,
   layerNorm,
   linearClassifier,
+  linearDropPathRates,
   type ModelEntry,
   mlp,
   patchEmbed,
@@ -68,14 +70,17 @@ function features(spec: SwinSpec, input: tfl.SymbolicTensor, o: SwinResolved): t
     );
   }
   let x = patchEmbed(input, { dim: spec.embedDim, patchSize: PATCH, conv: 'features.0.0', norm: { name: 'features.0.2', eps: EPS } });
-  const total = spec.depths.reduce((a, b) => a + b, 0);
+  const rates = linearDropPathRates(
+    o.dropPathRate,
+    spec.depths.reduce((a, b) => a + b, 0),
+  );
   let blockId = 0;
   spec.depths.forEach((depth, s) => {
     const dim = spec.embedDim * 2 ** s;
     for (let i = 0; i < depth; i++) {
       const n = `features.${2 * s + 1}.${i}`;
       // One module for both branches, as torchvision's block has; an identity at inference.
-      const rate = (o.dropPathRate * blockId++) / (total - 1);
+      const rate = rates[blockId++];
       const drop = rate > 0 ? new StochasticDepth({ rate, name: `${n}.stochastic_depth` }) : null;
       const branch = (y: tfl.SymbolicTensor) => (drop ? apply(drop, y) : y);
       let y = apply(layerNorm(`${n}.norm1`, EPS), x);
@@ -108,11 +113,7 @@ function entry(name: SwinName): ModelEntry<SwinOptions> {
     package: PACKAGE,
     paper: SWIN_PAPER,
     extraOptions: {
-      dropPathRate: {
-        default: spec.dropPathRate,
-        check: (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)'),
-        doc: "Stochastic depth of the last block (torchvision's stochastic_depth_prob), rising linearly from 0; training only.",
-      },
+      dropPathRate: dropPathRateOption(spec.dropPathRate, "torchvision's stochastic_depth_prob"),
     },
     architecture: { features: (input, o) => features(spec, input, o), classifier },
   });
