@@ -5,8 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { withZeroInit } from '@zoo/core-blocks';
+import { variantModel, withZeroInit } from '@zoo/core-blocks';
 import { profileModel } from '@zoo/profiler';
 import { discoverFamilies, groupLayers } from '@zoo/profiler/node';
 import { getReference, referenceAbout, referenceDataSha256 } from '@zoo/reference';
@@ -133,10 +132,7 @@ for (const family of families) {
       note: c.note ?? null,
       rows: c.variants.map((v) => {
         const input = [...(v.input ?? c.input)];
-        const m = withZeroInit(() => {
-          const x = tfl.input({ shape: input, name: 'input' });
-          return tfl.model({ inputs: x, outputs: v.build(x), name: 'variant' });
-        });
+        const m = variantModel(c, v);
         try {
           const p = profileModel(m);
           if (p.uncounted.length) throw new Error(`docs: ${inv.id}: "${v.label}" has uncounted layers`);

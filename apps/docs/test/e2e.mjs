@@ -7,9 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { withZeroInit } from '@zoo/core-blocks';
-import { compareEntry, profileModel } from '@zoo/profiler';
+import { compareEntry, profileComparison } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';
 import { chromium } from 'playwright-core';
 import { inferenceBenchBlock } from '../scripts/pages.mjs';
@@ -237,19 +235,13 @@ try {
         })),
       );
       const want = (inv.comparisons ?? []).flatMap((c) =>
-        c.variants.map((v) => {
-          const input = [...(v.input ?? c.input)];
-          const m = withZeroInit(() => {
-            const x = tfl.input({ shape: input });
-            return tfl.model({ inputs: x, outputs: v.build(x) });
-          });
-          try {
-            const p = profileModel(m);
-            return { params: p.params.trainable, convLinear: p.macs.convLinear, total: p.macs.total, input, output: p.outputShape };
-          } finally {
-            m.dispose();
-          }
-        }),
+        profileComparison(c).map((p, i) => ({
+          params: p.params.trainable,
+          convLinear: p.macs.convLinear,
+          total: p.macs.total,
+          input: c.variants[i].input ?? c.input,
+          output: p.outputShape,
+        })),
       );
       assert.deepEqual(
         shown.map(({ memoryAccess, ...r }) => r),

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { ecaKernelSize, type InnovationComparison, withZeroInit } from '@zoo/core-blocks';
-import { type ModelProfile, profileModel } from '@zoo/profiler';
+import { ecaKernelSize, type InnovationComparison } from '@zoo/core-blocks';
+import { type ModelProfile, profileComparison } from '@zoo/profiler';
 import { getReference } from '@zoo/reference';
 import { catalog, innovations } from '../src/catalog.js';
 import { EFFICIENTNET_SPECS, efficientNetStages } from '../src/efficientnet.js';
@@ -17,17 +16,7 @@ const profiled = new WeakMap<InnovationComparison, ModelProfile[]>();
 function profileVariants(c: InnovationComparison): ModelProfile[] {
   const known = profiled.get(c);
   if (known) return known;
-  const profiles = c.variants.map((v) => {
-    const m = withZeroInit(() => {
-      const x = tfl.input({ shape: [...(v.input ?? c.input)] });
-      return tfl.model({ inputs: x, outputs: v.build(x) });
-    });
-    try {
-      return profileModel(m);
-    } finally {
-      m.dispose();
-    }
-  });
+  const profiles = profileComparison(c);
   profiled.set(c, profiles);
   return profiles;
 }

@@ -43,7 +43,7 @@ export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
 export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
 export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
 export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
-export type { Innovation, InnovationComparison, InnovationVariant } from './innovation.js';
+export { type Innovation, type InnovationComparison, type InnovationVariant, variantModel } from './innovation.js';
 export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';

@@ -1,4 +1,5 @@
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { withZeroInit } from './layers/init.js';
 
 /**
  * One design idea a family introduced or relies on, as the docs site shows it. The prose lives
@@ -38,4 +39,15 @@ export interface InnovationVariant {
   readonly input?: readonly [number, number, number];
   /** Builds the variant on a symbolic input with the zoo's layers. */
   build(x: tfl.SymbolicTensor): tfl.SymbolicTensor;
+}
+
+/**
+ * The model of one variant of a comparison, at the variant's input (or the comparison's), built
+ * with zero weights: what the profiler, the docs site and the innovation tests measure.
+ */
+export function variantModel(comparison: InnovationComparison, variant: InnovationVariant): tfl.LayersModel {
+  return withZeroInit(() => {
+    const x = tfl.input({ shape: [...(variant.input ?? comparison.input)], name: 'input' });
+    return tfl.model({ inputs: x, outputs: variant.build(x), name: 'variant' });
+  });
 }

@@ -1,28 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { type InnovationComparison, withZeroInit } from '@zoo/core-blocks';
-import { type ModelProfile, profileModel } from '@zoo/profiler';
+import { type ModelProfile, profileComparison } from '@zoo/profiler';
 import { catalog, innovations } from '../src/catalog.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-function profileVariants(c: InnovationComparison): ModelProfile[] {
-  return c.variants.map((v) => {
-    const m = withZeroInit(() => {
-      const x = tfl.input({ shape: [...(v.input ?? c.input)] });
-      return tfl.model({ inputs: x, outputs: v.build(x) });
-    });
-    try {
-      return profileModel(m);
-    } finally {
-      m.dispose();
-    }
-  });
-}
 
 const byId = (id: string) => innovations.find((i) => i.id === id)!;
 const attention = (p: ModelProfile) => p.macs.total - p.macs.convLinear;
@@ -42,13 +26,13 @@ describe('innovations of @zoo/transformers (the docs site profiles them)', () =>
   it.each(innovations.flatMap((i) => (i.comparisons ?? []).map((c) => [i.id, c.title, c] as const)))(
     '%s / %s: every variant is fully counted',
     (_id, _title, c) => {
-      for (const p of profileVariants(c)) expect(p.uncounted).toEqual([]);
+      for (const p of profileComparison(c)) expect(p.uncounted).toEqual([]);
     },
   );
 
   it('ViT: the attention products of one block are 2 (N + 1)² D for N patches and the class token', () => {
     const c = byId('patch-tokens-self-attention').comparisons![0];
-    const profiles = profileVariants(c);
+    const profiles = profileComparison(c);
     profiles.forEach((p) => {
       const [, tokens, dim] = p.outputShape;
       expect(attention(p)).toBe(2 * tokens ** 2 * dim);
@@ -58,7 +42,7 @@ describe('innovations of @zoo/transformers (the docs site profiles them)', () =>
 
   it('Swin: window attention costs 2 N w² D, global attention 2 N² D, and shifting costs nothing', () => {
     const c = byId('shifted-windows').comparisons![0];
-    const [global, windows, shifted] = profileVariants(c);
+    const [global, windows, shifted] = profileComparison(c);
     const [h, w, d] = c.input;
     expect(attention(global)).toBe(2 * (h * w) ** 2 * d);
     expect(attention(windows)).toBe(2 * h * w * 7 * 7 * d);
