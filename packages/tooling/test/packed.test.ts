@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -20,6 +20,11 @@ beforeAll(() => {
 
 afterAll(() => {
   if (dest) rmSync(dest, { recursive: true, force: true });
+});
+
+it('every published package is a dev dependency of this one, so turbo builds it before these tests pack it', () => {
+  const own = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+  expect(packages.map((p) => p.name).filter((n) => own.devDependencies?.[n] !== 'workspace:*')).toEqual([]);
 });
 
 const bin = (name: string) => join(import.meta.dirname, '..', 'node_modules', '.bin', name);
