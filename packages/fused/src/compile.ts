@@ -3,8 +3,13 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { activationFusion, isInferenceIdentity } from './activations.js';
 import { batchNormAffine, layerScaleAffine } from './fold.js';
 import { type GraphNode, readGraph } from './graph.js';
-import { foldAffine, type LinearOp, linearOp, runLinear, shiftBias, splitGroups } from './linear-op.js';
+import { foldAffine, foldInputAffine, isDenseOp, type LinearOp, linearOp, prepareLinear, shiftBias } from './linear-op.js';
 import { FusedModel, type Step } from './plan.js';
+import { isExactGelu, type LayerNormSpec, layerNormSpec, normalizeLastAxis, scaledGelu } from './rewrites.js';
+
+type Counts = { batchNorm: number; layerScale: number; activation: number; identity: number };
+/** An affine map per input feature that a dense op takes into its weights: `op(x * scale + shift)`. */
+type InputAffine = { scale: ArrayLike<number> | null; shift: ArrayLike<number> | null };
 
 /**
  * Compiles a zoo model (any `tf.LayersModel`, weights loaded) into a `FusedModel` for inference.
@@ -13,8 +18,11 @@ import { FusedModel, type Step } from './plan.js';
  * each `Dense` absorbs what follows it while it has a single consumer: BatchNorm (inference
  * statistics, the layer's epsilon) and LayerScale fold into its weights and bias, layers that are
  * the identity at inference vanish, and a relu, relu6, sigmoid, elu, leaky relu or hardsigmoid
- * becomes the activation of one `tf.fused` kernel. Every other layer runs its own `call` in
- * inference mode. The result is a flat list of steps over tensor slots; a slot is freed as soon
+ * becomes the activation of one `tf.fused` kernel. Three layers are computed with other
+ * kernels for the same function: LayerNorm over the last axis (normalised directly, its gamma and
+ * beta taken by a small dense reader), an exact GELU between two dense layers (three kernels,
+ * its 1/sqrt 2 factors in their weights), a depthwise kernel larger than 5 (cut into 5x5 tiles,
+ * which XNNPACK has fast kernels for). Every other layer runs its own `call` in inference mode. The result is a flat list of steps over tensor slots; a slot is freed as soon
  * as its last reader has run.
  *
  * The plan holds folded copies of the weights: compile after loading weights, and again after
@@ -33,8 +41,14 @@ export function compile(model: tfl.LayersModel): FusedModel {
   };
   const steps: Omit<Step, 'free'>[] = [];
   const owned: tf.Tensor[] = [];
-  const counts = { batchNorm: 0, layerScale: 0, activation: 0, identity: 0, fusedKernels: 0 };
+  const counts: Counts = { batchNorm: 0, layerScale: 0, activation: 0, identity: 0 };
+  const rewritten = { layerNorm: 0, layerNormAffine: 0, gelu: 0, tiledDepthwise: 0 };
+  let fusedKernels = 0;
   const generic = new Map<string, number>();
+  // Rewrites decided at one node for a node further on: a dense op that takes its input's
+  // affine map (a LayerNorm's gamma and beta, a GELU's 1/sqrt 2), a GELU whose input comes divided.
+  const inputAffine = new Map<GraphNode, InputAffine>();
+  const scaledGelus = new Set<GraphNode>();
 
   /** The one node reading tensor `id`, when it reads nothing else and the tensor is not an output. */
   const soleReader = (id: number): GraphNode | null => {
@@ -42,6 +56,25 @@ export function compile(model: tfl.LayersModel): FusedModel {
     if (readers.length !== 1 || outputs.has(id)) return null;
     const r = readers[0];
     return r.inputs.length === 1 && r.outputs.length === 1 ? r : null;
+  };
+  /** The sole reader of `id` past layers that are the identity at inference. */
+  const soleReaderPastIdentities = (id: number): GraphNode | null => {
+    let r = soleReader(id);
+    while (r && isInferenceIdentity(r.layer)) r = soleReader(r.outputs[0]);
+    return r;
+  };
+  /**
+   * A node that will run as a dense op and can take an affine map of its input into a copy of its
+   * kernel: worth it when the kernel is no larger than the input it saves elementwise kernels on
+   * (per sample). ConvNeXt's and Swin's early stages qualify; ViT's layers, whose kernels are 10
+   * to 15 times their token maps, do not (ViT-H's copies would not fit in the wasm heap).
+   */
+  const denseReader = (id: number): GraphNode | null => {
+    const r = soleReaderPastIdentities(id);
+    if (!r || inputAffine.has(r) || !isDenseOp(r.layer)) return null;
+    const kernel = (r.layer as unknown as { kernel?: tfl.LayerVariable }).kernel;
+    const perSample = r.node.inputTensors[0].shape.slice(1).reduce<number>((a, d) => a * (d ?? 0), 1);
+    return kernel && (kernel.shape as number[]).reduce((a, d) => a * d, 1) <= perSample ? r : null;
   };
 
   for (const n of graph.nodes) {
@@ -52,46 +85,93 @@ export function compile(model: tfl.LayersModel): FusedModel {
       continue;
     }
     const inputShape = n.node.inputTensors[0]?.shape ?? [];
-    const op = n.inputs.length === 1 && n.outputs.length === 1 ? linearOp(n.layer, inputShape) : null;
+    const single = n.inputs.length === 1 && n.outputs.length === 1;
+    const ln = single ? layerNormSpec(n.layer, inputShape.length) : null;
+    if (ln) {
+      const reader = denseReader(n.outputs[0]);
+      if (reader && (ln.gamma || ln.beta)) {
+        inputAffine.set(reader, { scale: ln.gamma, shift: ln.beta });
+        rewritten.layerNormAffine++;
+      }
+      steps.push(layerNormStep(n, ln, reader !== null, resolve, owned));
+      rewritten.layerNorm++;
+      continue;
+    }
+    if (scaledGelus.has(n)) {
+      steps.push({ label: `${n.layer.name} (scaled)`, inputs: [resolve(n.inputs[0])], outputs: n.outputs, run: ([u]) => [scaledGelu(u)] });
+      rewritten.gelu++;
+      continue;
+    }
+    const op = single ? linearOp(n.layer, inputShape) : null;
     if (!op) {
       steps.push(genericStep(n, resolve));
       generic.set(n.layer.getClassName(), (generic.get(n.layer.getClassName()) ?? 0) + 1);
       continue;
     }
+    const pending = inputAffine.get(n);
+    if (pending) foldInputAffine(op, pending.scale, pending.shift);
     let out = n.outputs[0];
     const names = [n.layer.name];
     for (let next = soleReader(out); next; next = soleReader(out)) {
-      if (!absorb(op, next, inputShape.length, counts)) break;
+      if (!absorb(op, next, inputShape.length, counts)) {
+        // An exact GELU between this op and a dense one: the op divides its output by sqrt 2,
+        // the dense one multiplies its input by 1/sqrt 2, and the GELU needs three kernels.
+        if (isExactGelu(next.layer) && op.activation === 'linear' && op.postScale === undefined) {
+          const reader = denseReader(next.outputs[0]);
+          if (reader) {
+            foldAffine(op, new Float64Array(op.units).fill(Math.SQRT1_2), null);
+            inputAffine.set(reader, {
+              scale: new Float64Array(reader.node.inputTensors[0].shape.at(-1) as number).fill(Math.SQRT1_2),
+              shift: null,
+            });
+            scaledGelus.add(next);
+          }
+        }
+        break;
+      }
       absorbed.add(next);
       names.push(next.layer.name);
       out = next.outputs[0];
     }
-    const groups = op.kind === 'grouped' ? splitGroups(op) : undefined;
+    const { run, tiles } = prepareLinear(op);
+    if (tiles > 1) rewritten.tiledDepthwise++;
     owned.push(...op.owned);
-    counts.fusedKernels++;
-    steps.push({
-      label: names.join(' + '),
-      inputs: [resolve(n.inputs[0])],
-      outputs: [out],
-      run: ([x]) => [runLinear(op, x, groups)],
-    });
+    fusedKernels++;
+    steps.push({ label: names.join(' + '), inputs: [resolve(n.inputs[0])], outputs: [out], run: ([x]) => [run(x)] });
   }
   return new FusedModel(model, steps, graph.inputs, graph.outputs.map(resolve), owned, {
     layers: graph.nodes.length,
     steps: steps.length,
-    folded: { batchNorm: counts.batchNorm, layerScale: counts.layerScale, activation: counts.activation, identity: counts.identity },
-    fusedKernels: counts.fusedKernels,
+    folded: { ...counts },
+    fusedKernels,
+    rewritten,
     generic: Object.fromEntries(generic),
   });
 }
 
+/** A LayerNorm over the last axis, normalised directly; its affine map is left out when a dense reader took it. */
+function layerNormStep(
+  n: GraphNode,
+  ln: LayerNormSpec,
+  affineTaken: boolean,
+  resolve: (id: number) => number,
+  owned: tf.Tensor[],
+): Omit<Step, 'free'> {
+  let affine: { gamma: tf.Tensor | null; beta: tf.Tensor | null } | null = null;
+  if (!affineTaken) {
+    affine = { gamma: ln.gamma && tf.tensor1d(ln.gamma), beta: ln.beta && tf.tensor1d(ln.beta) };
+    for (const t of [affine.gamma, affine.beta]) if (t) owned.push(t);
+  }
+  return {
+    label: `${n.layer.name}${affineTaken ? ' (affine folded forward)' : ''}`,
+    inputs: [resolve(n.inputs[0])],
+    outputs: n.outputs,
+    run: ([x]) => [normalizeLastAxis(x, ln.eps, affine)],
+  };
+}
+
 /** Folds `next` into the op when that keeps the function the same; false when it cannot. */
-function absorb(
-  op: LinearOp,
-  next: GraphNode,
-  rank: number,
-  counts: { batchNorm: number; layerScale: number; activation: number; identity: number },
-): boolean {
+function absorb(op: LinearOp, next: GraphNode, rank: number, counts: Counts): boolean {
   const layer = next.layer;
   if (isInferenceIdentity(layer)) {
     counts.identity++;

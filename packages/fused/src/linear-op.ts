@@ -27,7 +27,14 @@ export interface LinearOp {
 
 type Weights = { kernel?: tfl.LayerVariable; bias?: tfl.LayerVariable };
 
-/** The op for a zoo `Conv2d` or a tfjs-layers `Dense`, or null for any other layer. */
+/** Whether `linearOp` makes a dense op of the layer. */
+export function isDenseOp(layer: tfl.layers.Layer): boolean {
+  const className = layer.getClassName();
+  if (className === 'InProjection') return true;
+  return className === 'Dense' && namedActivation(layer.getConfig().activation) !== null;
+}
+
+/** The op for a zoo `Conv2d`, a tfjs-layers `Dense` or the zoo's `InProjection`; null for any other layer. */
 export function linearOp(layer: tfl.layers.Layer, inputShape: (number | null)[]): LinearOp | null {
   const w = layer as unknown as Weights;
   if (layer instanceof Conv2d) {
@@ -61,9 +68,12 @@ export function linearOp(layer: tfl.layers.Layer, inputShape: (number | null)[])
     }
     return { kind: 'grouped', kernel, ...base };
   }
-  if (layer.getClassName() === 'Dense' && w.kernel) {
+  const className = layer.getClassName();
+  if ((className === 'Dense' || className === 'InProjection') && w.kernel) {
+    // The zoo's InProjection (nn.MultiheadAttention's packed q, k, v projection) is a Dense
+    // without an activation, under the checkpoint's names.
     const config = layer.getConfig();
-    const act: ActivationFusion | null = namedActivation(config.activation);
+    const act: ActivationFusion | null = className === 'Dense' ? namedActivation(config.activation) : { activation: 'linear' };
     if (!act) return null;
     return {
       kind: 'dense',
@@ -108,90 +118,181 @@ function replace(op: LinearOp, key: 'kernel' | 'bias', t: tf.Tensor): void {
   op.owned.add(t);
 }
 
+/**
+ * Replaces a dense op's weights so that it computes `op(x * scale + shift)` from `x`, with the
+ * affine map per input feature: `W' = diag(scale) W`, `b' = b + shift W`, in double precision.
+ * Only for dense ops: a convolution's zero padding would not see the shift.
+ */
+export function foldInputAffine(op: LinearOp, scale: ArrayLike<number> | null, shift: ArrayLike<number> | null): void {
+  if (op.kind !== 'dense') throw new Error(`foldInputAffine: a ${op.kind} op cannot take an input affine map`);
+  const [inFeatures, units] = op.kernel.shape as [number, number];
+  const w = op.kernel.dataSync() as Float32Array;
+  const b = new Float64Array(units);
+  if (op.bias) b.set(op.bias.dataSync() as Float32Array);
+  const kernel = new Float32Array(w.length);
+  for (let i = 0; i < inFeatures; i++) {
+    const s = scale ? scale[i] : 1;
+    const t = shift ? shift[i] : 0;
+    const row = i * units;
+    for (let o = 0; o < units; o++) {
+      kernel[row + o] = w[row + o] * s;
+      if (t !== 0) b[o] += t * w[row + o];
+    }
+  }
+  replace(op, 'kernel', tf.tensor(kernel, [inFeatures, units]));
+  replace(op, 'bias', tf.tensor1d(Float32Array.from(b)));
+}
+
 /** Adds a constant to every output channel's bias (hardsigmoid's + 3). */
 export function shiftBias(op: LinearOp, shift: number): void {
   const shifts = new Float64Array(op.units).fill(shift);
   foldAffine(op, null, shifts);
 }
 
-/** The grouped convolution's kernel and bias cut per group, once, at compile time. */
-export function splitGroups(op: LinearOp): { kernels: tf.Tensor4D[]; biases: (tf.Tensor1D | null)[] } {
-  const kernels = tf.split(op.kernel, op.groups, 3) as tf.Tensor4D[];
-  const biases = op.bias ? (tf.split(op.bias, op.groups, 0) as tf.Tensor1D[]) : kernels.map(() => null);
-  for (const t of [...kernels, ...biases]) if (t) op.owned.add(t);
-  return { kernels, biases };
-}
-
-/** Runs the op on one input tensor. */
-export function runLinear(op: LinearOp, x: tf.Tensor, groups?: ReturnType<typeof splitGroups>): tf.Tensor {
-  const common = {
-    activation: op.activation,
-    leakyreluAlpha: op.leakyreluAlpha,
+/**
+ * The op as a function of its input, with everything that can be done once done now: a grouped
+ * convolution's kernel and bias cut per group, a large depthwise kernel cut into tiles.
+ */
+export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor; tiles: number } {
+  const own = <T extends tf.Tensor>(t: T): T => {
+    op.owned.add(t);
+    return t;
   };
-  let y: tf.Tensor;
+  const act = { activation: op.activation, leakyreluAlpha: op.leakyreluAlpha };
+  let run: (x: tf.Tensor) => tf.Tensor;
+  let tiles = 1;
   switch (op.kind) {
     case 'conv':
-      y = tf.fused.conv2d({
-        x: x as tf.Tensor4D,
-        filter: op.kernel as tf.Tensor4D,
-        strides: op.strides,
-        pad: op.pad,
-        dilations: op.dilation,
-        bias: op.bias ?? undefined,
-        ...common,
-      });
+      run = (x) =>
+        tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: op.kernel as tf.Tensor4D,
+          strides: op.strides,
+          pad: op.pad,
+          dilations: op.dilation,
+          bias: op.bias ?? undefined,
+          ...act,
+        });
       break;
-    case 'depthwise':
-      y = tf.fused.depthwiseConv2d({
-        x: x as tf.Tensor4D,
-        filter: op.kernel as tf.Tensor4D,
-        strides: op.strides,
+    case 'depthwise': {
+      const cut = depthwiseTiles(op);
+      const parts = (cut ?? [{ kernel: op.kernel, pad: op.pad }]).map((t, i) => ({
+        filter: (cut ? own(t.kernel) : t.kernel) as tf.Tensor4D,
         // Typed 'valid' | 'same' | number, but every backend reads explicit padding as conv2d does.
-        pad: op.pad as 'valid',
-        dilations: op.dilation,
-        bias: op.bias ?? undefined,
-        ...common,
-      });
+        pad: t.pad as 'valid',
+        bias: i === 0 ? (op.bias ?? undefined) : undefined,
+      }));
+      tiles = parts.length;
+      const one = (x: tf.Tensor, p: (typeof parts)[number], withAct: boolean) =>
+        tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, strides: op.strides, dilations: op.dilation, ...p, ...(withAct ? act : {}) });
+      // Tiles are only cut for linear ops (depthwiseTiles), so no activation is lost in the sum.
+      run = parts.length === 1 ? (x) => one(x, parts[0], true) : (x) => tf.tidy(() => tf.addN(parts.map((p) => one(x, p, false))));
       break;
+    }
     case 'grouped': {
-      const g = groups!;
-      y = tf.tidy(() => {
-        const xs = tf.split(x, op.groups, 3) as tf.Tensor4D[];
-        return tf.concat(
-          xs.map((xi, i) =>
+      const kernels = (tf.split(op.kernel, op.groups, 3) as tf.Tensor4D[]).map(own);
+      const biases = op.bias ? (tf.split(op.bias, op.groups, 0) as tf.Tensor1D[]).map(own) : kernels.map(() => undefined);
+      run = (x) =>
+        tf.tidy(() => {
+          const xs = tf.split(x, op.groups, 3) as tf.Tensor4D[];
+          const ys = xs.map((xi, i) =>
             tf.fused.conv2d({
               x: xi,
-              filter: g.kernels[i],
+              filter: kernels[i],
               strides: op.strides,
               pad: op.pad,
               dilations: op.dilation,
-              bias: g.biases[i] ?? undefined,
-              ...common,
+              bias: biases[i],
+              ...act,
             }),
-          ),
-          3,
-        );
-      });
+          );
+          return tf.concat(ys, 3);
+        });
       break;
     }
-    case 'dense': {
-      const inFeatures = x.shape[x.rank - 1];
-      const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inFeatures]);
-      const out = tf.fused.matMul({ a: flat as tf.Tensor2D, b: op.kernel as tf.Tensor2D, bias: op.bias ?? undefined, ...common });
-      if (x.rank === 2) {
-        y = out;
-      } else {
-        y = tf.reshape(out, [...x.shape.slice(0, -1), op.units]);
-        out.dispose();
-        flat.dispose();
+    case 'dense':
+      run = (x) =>
+        tf.tidy(() => {
+          const inFeatures = x.shape[x.rank - 1];
+          const flat = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D);
+          const out = tf.fused.matMul({ a: flat, b: op.kernel as tf.Tensor2D, bias: op.bias ?? undefined, ...act });
+          return x.rank === 2 ? out : tf.reshape(out, [...x.shape.slice(0, -1), op.units]);
+        });
+      break;
+  }
+  const post = op.postScale;
+  if (post === undefined) return { run, tiles };
+  return { run: (x) => tf.tidy(() => tf.mul(run(x), post)), tiles };
+}
+
+/**
+ * XNNPACK, under the wasm backend, has depthwise micro-kernels for 4, 9 and 25 taps; any other
+ * kernel size falls back to a generic path several times slower (a 7x7 kernel on a 56x56x96 map:
+ * 32 ms, against 5 ms for 5x5). A kernel larger than 5 along an axis is cut into 5-wide tiles,
+ * each tap in exactly one tile (the others zero), run as one depthwise convolution each with the
+ * padding shifted by the tile's offset, and summed: four 5x5 tiles for ConvNeXt's 7x7, 2.2x
+ * faster. Null when the kernel is small enough, the op has an activation or post-scale (which
+ * would have to follow the sum), or a tile would need negative padding.
+ */
+export function depthwiseTiles(op: LinearOp): { kernel: tf.Tensor4D; pad: LinearOp['pad'] }[] | null {
+  const TILE = 5;
+  const [kh, kw, channels, multiplier] = op.kernel.shape as [number, number, number, number];
+  if ((kh <= TILE && kw <= TILE) || op.activation !== 'linear' || op.postScale !== undefined) return null;
+  const pads = op.pad === 'valid' ? [0, 0, 0, 0] : [op.pad[1][0], op.pad[1][1], op.pad[2][0], op.pad[2][1]];
+  // Tile starts along an axis of size k: 0, 5, 10, ..., the last one flush with the end.
+  const starts = (k: number) => {
+    if (k <= TILE) return [0];
+    const out: number[] = [];
+    for (let s = 0; s + TILE < k; s += TILE) out.push(s);
+    out.push(k - TILE);
+    return out;
+  };
+  const size = (k: number) => Math.min(k, TILE);
+  const [dh, dw] = op.dilation;
+  const tiles: { r0: number; c0: number; pad: [number, number, number, number] }[] = [];
+  for (const r0 of starts(kh)) {
+    for (const c0 of starts(kw)) {
+      // Output row i reads input row i*s + a*d - top for tap a; for tap r0 + a' of the tile that
+      // is a'*d - (top - r0*d). The bottom padding keeps the output size: it changes by what the
+      // tile's extent lacks of the kernel's after its start.
+      const pad: [number, number, number, number] = [
+        pads[0] - r0 * dh,
+        pads[1] - (kh - size(kh) - r0) * dh,
+        pads[2] - c0 * dw,
+        pads[3] - (kw - size(kw) - c0) * dw,
+      ];
+      if (pad.some((p) => p < 0)) return null;
+      tiles.push({ r0, c0, pad });
+    }
+  }
+  // Each tap belongs to the first tile (in start order) that covers it.
+  const owner = (k: number, t: number) => {
+    const ss = starts(k);
+    for (const s of ss) if (t >= s && t < s + size(k)) return s;
+    return -1;
+  };
+  const w = op.kernel.dataSync() as Float32Array;
+  const per = channels * multiplier;
+  return tiles.map(({ r0, c0, pad }) => {
+    const th = size(kh);
+    const tw = size(kw);
+    const data = new Float32Array(th * tw * per);
+    for (let a = 0; a < th; a++) {
+      for (let b = 0; b < tw; b++) {
+        const r = r0 + a;
+        const c = c0 + b;
+        if (owner(kh, r) !== r0 || owner(kw, c) !== c0) continue;
+        data.set(w.subarray((r * kw + c) * per, (r * kw + c + 1) * per), (a * tw + b) * per);
       }
-      break;
     }
-  }
-  if (op.postScale !== undefined) {
-    const scaled = tf.mul(y, op.postScale);
-    y.dispose();
-    y = scaled;
-  }
-  return y;
+    return {
+      kernel: tf.tensor4d(data, [th, tw, channels, multiplier]),
+      pad: [
+        [0, 0],
+        [pad[0], pad[1]],
+        [pad[2], pad[3]],
+        [0, 0],
+      ] as LinearOp['pad'],
+    };
+  });
 }

@@ -21,6 +21,13 @@ export interface FusionStats {
   steps: number;
   /** Layers that vanished into a preceding kernel, by kind. */
   folded: { batchNorm: number; layerScale: number; activation: number; identity: number };
+  /**
+   * Layers computed with other kernels than their own `call`, for the same function: LayerNorms
+   * normalised directly (tfjs-layers tiles four copies of the input), of which `layerNormAffine`
+   * left gamma and beta to the dense layer reading them; exact GELUs between two linear layers,
+   * which took their 1/sqrt 2 factors; depthwise convolutions cut into 5x5 tiles.
+   */
+  rewritten: { layerNorm: number; layerNormAffine: number; gelu: number; tiledDepthwise: number };
   /** Convolutions and dense layers that run as one `tf.fused` call. */
   fusedKernels: number;
   /** Layers that run their own `call`, by class name. */

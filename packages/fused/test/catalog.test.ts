@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
 import { Conv2d, withZeroInit } from '@zoo/core-blocks';
 import { compile } from '../src/index.js';
@@ -10,19 +11,24 @@ beforeAll(async () => {
 });
 
 // Structure only (zero weights): every model of the zoo compiles, every convolution and dense
-// layer of it becomes one fused kernel, and disposing the plan frees all it allocated.
+// layer of it (the zoo's InProjection is one) becomes one fused kernel, every LayerNorm is
+// rewritten, and disposing the plan frees all it allocated.
 it.each(ZOO.map((e) => [e.name, e] as const))('%s compiles, every conv and dense fused', (_name, entry) => {
   const model = withZeroInit(() => entry.create());
-  const before = tf.memory().numTensors;
-  const fused = compile(model);
-  const linearNodes = model.layers
-    .filter((l) => l instanceof Conv2d || l.getClassName() === 'Dense')
-    .reduce((n, l) => n + l.inboundNodes.length, 0);
-  expect(fused.stats.fusedKernels).toBe(linearNodes);
-  expect(fused.stats.steps).toBeLessThanOrEqual(fused.stats.layers);
-  const batchNorms = model.layers.filter((l) => l.getClassName() === 'BatchNormalization').length;
-  expect(fused.stats.folded.batchNorm + (fused.stats.generic.BatchNormalization ?? 0)).toBe(batchNorms);
-  fused.dispose();
-  expect(tf.memory().numTensors).toBe(before);
-  model.dispose();
+  try {
+    const before = tf.memory().numTensors;
+    const fused = compile(model);
+    const applications = (match: (l: tfl.layers.Layer) => boolean) =>
+      model.layers.filter(match).reduce((n, l) => n + l.inboundNodes.length, 0);
+    const linear = (l: tfl.layers.Layer) => l instanceof Conv2d || ['Dense', 'InProjection'].includes(l.getClassName());
+    expect(fused.stats.fusedKernels).toBe(applications(linear));
+    expect(fused.stats.rewritten.layerNorm).toBe(applications((l) => l.getClassName() === 'LayerNormalization'));
+    expect(fused.stats.steps).toBeLessThanOrEqual(fused.stats.layers);
+    const batchNorms = model.layers.filter((l) => l.getClassName() === 'BatchNormalization').length;
+    expect(fused.stats.folded.batchNorm + (fused.stats.generic.BatchNormalization ?? 0)).toBe(batchNorms);
+    fused.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  } finally {
+    model.dispose();
+  }
 });

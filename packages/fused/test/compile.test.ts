@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
-import { Activation, apply, batchNorm2d, Conv2d, LayerScale, ZooShapeError } from '@zoo/core-blocks';
+import { Activation, apply, batchNorm2d, Conv2d, InProjection, LayerScale, layerNorm, ZooShapeError } from '@zoo/core-blocks';
 import { compile } from '../src/index.js';
 import { randomizeWeights, relativeError } from './support.js';
 
@@ -76,6 +76,83 @@ it('runs Dense on tokens with LayerScale folded, and hands back several outputs'
     [5, 4],
   );
   expect(stats).toMatchObject({ fusedKernels: 2, steps: 2, folded: { layerScale: 1, identity: 1 } });
+});
+
+it('normalises LayerNorms directly; a small dense reader takes gamma and beta, a large one does not', () => {
+  // 16 tokens of 4 features: a 4x8 kernel (32 weights) is smaller than its input (64 values) and
+  // takes the affine map; a 4x32 one (128) is not copied, so that LayerNorm applies gamma and beta.
+  const stats = expectSameFunction(
+    (x) => {
+      const a = apply(tfl.layers.dense({ units: 8 }), apply(layerNorm('ln_small', 1e-6), x));
+      const b = apply(tfl.layers.dense({ units: 32 }), apply(layerNorm('ln_large'), x));
+      const c = apply(tfl.layers.layerNormalization({ axis: -1, epsilon: 1e-5, center: false, name: 'ln_out' }), a);
+      return [a, b, c];
+    },
+    [16, 4],
+  );
+  expect(stats.rewritten).toEqual({ layerNorm: 3, layerNormAffine: 1, gelu: 0, tiledDepthwise: 0 });
+  expect(stats.generic).toEqual({});
+});
+
+it('leaves a LayerNorm over another axis to its own call', () => {
+  const stats = expectSameFunction((x) => apply(tfl.layers.layerNormalization({ axis: 1, name: 'ln_tokens' }), x), [6, 4]);
+  expect(stats.rewritten.layerNorm).toBe(0);
+  expect(stats.generic).toEqual({ LayerNormalization: 1 });
+});
+
+it('runs an exact GELU between two dense layers as three kernels, the 1/sqrt 2 factors in their weights', () => {
+  const stats = expectSameFunction(
+    (x) => {
+      const mlp = (y: tfl.SymbolicTensor, tag: string) => {
+        const h = apply(new Activation({ kind: 'gelu', name: `${tag}_act` }), apply(tfl.layers.dense({ units: 8 }), y));
+        return apply(tfl.layers.dense({ units: 4 }), apply(tfl.layers.dropout({ rate: 0.3 }), h));
+      };
+      // The second GELU is also a model output: it must stay the exact GELU.
+      const first = mlp(x, 'a');
+      const h = apply(new Activation({ kind: 'gelu', name: 'b_act' }), apply(tfl.layers.dense({ units: 8 }), first));
+      return [apply(tfl.layers.dense({ units: 4 }), h), h];
+    },
+    [16, 4],
+  );
+  expect(stats.rewritten.gelu).toBe(1);
+  expect(stats.generic).toEqual({ ZooActivation: 1 });
+});
+
+it('fuses the zoo InProjection like a dense layer', () => {
+  const stats = expectSameFunction(
+    (x) => apply(new InProjection({ units: 12, attention: 'attn' }), apply(layerNorm('ln', 1e-6), x)),
+    [16, 4],
+  );
+  expect(stats).toMatchObject({ fusedKernels: 1, rewritten: { layerNorm: 1, layerNormAffine: 1 } });
+});
+
+it('cuts depthwise kernels larger than 5 into 5x5 tiles, for every stride, dilation and padding that allows it', () => {
+  const dw = (y: tfl.SymbolicTensor, k: number | [number, number], args: Partial<ConstructorParameters<typeof Conv2d>[0]>) =>
+    apply(new Conv2d({ filters: 4, kernelSize: k, groups: 4, ...args }), y);
+  const tiled = expectSameFunction(
+    (x) => {
+      const outs = [
+        dw(x, 7, { padding: 3 }), // ConvNeXt: four tiles
+        dw(x, 7, { padding: 3, strides: 2 }),
+        dw(x, [9, 6], { padding: [4, 3] }), // tiles at rows 0 and 4, columns 0 and 1
+        dw(x, 7, { padding: 6, dilation: 2 }),
+        apply(new Conv2d({ filters: 8, kernelSize: 7, groups: 4, padding: 3 }), x), // channel multiplier 2
+      ];
+      return outs;
+    },
+    [15, 15, 4],
+  );
+  expect(tiled.rewritten.tiledDepthwise).toBe(5);
+  const whole = expectSameFunction(
+    (x) => [
+      dw(x, 7, { padding: 1 }), // a tile would need negative padding
+      apply(tfl.layers.reLU({}), dw(x, 7, { padding: 3 })), // the activation would have to follow the sum
+      dw(x, 5, { padding: 2 }), // already a fast kernel
+    ],
+    [15, 15, 4],
+  );
+  expect(whole.rewritten.tiledDepthwise).toBe(0);
+  expect(whole.folded.activation).toBe(1);
 });
 
 it('rejects an input of the wrong shape with a typed error, and leaves nothing behind', () => {
