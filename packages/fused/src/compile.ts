@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { MultiHeadAttention } from '@zoo/core-blocks';
 import { activationFusion, isInferenceIdentity } from './activations.js';
+import { attentionPerHead, PER_HEAD_MIN_TOKENS } from './attention.js';
 import { batchNormAffine, layerScaleAffine } from './fold.js';
 import { type GraphNode, readGraph } from './graph.js';
 import { foldAffine, foldInputAffine, isDenseOp, type LinearOp, linearOp, prepareLinear, shiftBias } from './linear-op.js';
@@ -22,7 +24,8 @@ type InputAffine = { scale: ArrayLike<number> | null; shift: ArrayLike<number> |
  * kernels for the same function: LayerNorm over the last axis (normalised directly, its gamma and
  * beta taken by a small dense reader), an exact GELU between two dense layers (three kernels,
  * its 1/sqrt 2 factors in their weights), a depthwise kernel larger than 5 (cut into 5x5 tiles,
- * which XNNPACK has fast kernels for). Every other layer runs its own `call` in inference mode. The result is a flat list of steps over tensor slots; a slot is freed as soon
+ * which XNNPACK has fast kernels for); and on wasm, multi-head attention over many tokens runs
+ * one head at a time. Every other layer runs its own `call` in inference mode. The result is a flat list of steps over tensor slots; a slot is freed as soon
  * as its last reader has run.
  *
  * The plan holds folded copies of the weights: compile after loading weights, and again after
@@ -42,7 +45,7 @@ export function compile(model: tfl.LayersModel): FusedModel {
   const steps: Omit<Step, 'free'>[] = [];
   const owned: tf.Tensor[] = [];
   const counts: Counts = { batchNorm: 0, layerScale: 0, activation: 0, identity: 0 };
-  const rewritten = { layerNorm: 0, layerNormAffine: 0, gelu: 0, tiledDepthwise: 0 };
+  const rewritten = { layerNorm: 0, layerNormAffine: 0, gelu: 0, tiledDepthwise: 0, attention: 0 };
   let fusedKernels = 0;
   const generic = new Map<string, number>();
   // Rewrites decided at one node for a node further on: a dense op that takes its input's
@@ -95,6 +98,19 @@ export function compile(model: tfl.LayersModel): FusedModel {
       }
       steps.push(layerNormStep(n, ln, reader !== null, resolve, owned));
       rewritten.layerNorm++;
+      continue;
+    }
+    if (single && n.layer instanceof MultiHeadAttention) {
+      const heads = n.layer.numHeads;
+      const fallback = genericStep(n, resolve);
+      steps.push({
+        ...fallback,
+        run: (ins) => {
+          const [x] = ins as [tf.Tensor3D];
+          return tf.getBackend() === 'wasm' && x.shape[1] >= PER_HEAD_MIN_TOKENS ? [attentionPerHead(x, heads)] : fallback.run(ins);
+        },
+      });
+      rewritten.attention++;
       continue;
     }
     if (scaledGelus.has(n)) {

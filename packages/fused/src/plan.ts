@@ -25,9 +25,10 @@ export interface FusionStats {
    * Layers computed with other kernels than their own `call`, for the same function: LayerNorms
    * normalised directly (tfjs-layers tiles four copies of the input), of which `layerNormAffine`
    * left gamma and beta to the dense layer reading them; exact GELUs between two linear layers,
-   * which took their 1/sqrt 2 factors; depthwise convolutions cut into 5x5 tiles.
+   * which took their 1/sqrt 2 factors; depthwise convolutions cut into 5x5 tiles; multi-head
+   * attentions that run one head at a time on wasm from `PER_HEAD_MIN_TOKENS` tokens.
    */
-  rewritten: { layerNorm: number; layerNormAffine: number; gelu: number; tiledDepthwise: number };
+  rewritten: { layerNorm: number; layerNormAffine: number; gelu: number; tiledDepthwise: number; attention: number };
   /** Convolutions and dense layers that run as one `tf.fused` call. */
   fusedKernels: number;
   /** Layers that run their own `call`, by class name. */
