@@ -25,8 +25,8 @@ type InputAffine = { scale: ArrayLike<number> | null; shift: ArrayLike<number> |
  * beta taken by a small dense reader), an exact GELU between two dense layers (three kernels,
  * its 1/sqrt 2 factors in their weights), a depthwise kernel larger than 5 (cut into 5x5 tiles,
  * which XNNPACK has fast kernels for); and on wasm, multi-head attention over many tokens runs
- * one head at a time. Every other layer runs its own `call` in inference mode. The result is a flat list of steps over tensor slots; a slot is freed as soon
- * as its last reader has run.
+ * one head at a time. Every other layer runs its own `call` in inference mode. The result is a
+ * flat list of steps over tensor slots; a slot is freed as soon as its last reader has run.
  *
  * The plan holds folded copies of the weights: compile after loading weights, and again after
  * changing them. `dispose()` frees the copies; the model's own weights are untouched.
@@ -91,8 +91,8 @@ export function compile(model: tfl.LayersModel): FusedModel {
     const single = n.inputs.length === 1 && n.outputs.length === 1;
     const ln = single ? layerNormSpec(n.layer, inputShape.length) : null;
     if (ln) {
-      const reader = denseReader(n.outputs[0]);
-      if (reader && (ln.gamma || ln.beta)) {
+      const reader = ln.gamma || ln.beta ? denseReader(n.outputs[0]) : null;
+      if (reader) {
         inputAffine.set(reader, { scale: ln.gamma, shift: ln.beta });
         rewritten.layerNormAffine++;
       }
