@@ -175,18 +175,21 @@ export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor;
         });
       break;
     case 'depthwise': {
-      const cut = depthwiseTiles(op);
-      const parts = (cut ?? [{ kernel: op.kernel, pad: op.pad }]).map((t, i) => ({
-        filter: (cut ? own(t.kernel) : t.kernel) as tf.Tensor4D,
-        // Typed 'valid' | 'same' | number, but every backend reads explicit padding as conv2d does.
-        pad: t.pad as 'valid',
-        bias: i === 0 ? (op.bias ?? undefined) : undefined,
-      }));
-      tiles = parts.length;
-      const one = (x: tf.Tensor, p: (typeof parts)[number], withAct: boolean) =>
+      type Part = { filter: tf.Tensor4D; pad: 'valid'; bias?: tf.Tensor };
+      const one = (x: tf.Tensor, p: Part, withAct: boolean) =>
         tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, strides: op.strides, dilations: op.dilation, ...p, ...(withAct ? act : {}) });
-      // Tiles are only cut for linear ops (depthwiseTiles), so no activation is lost in the sum.
-      run = parts.length === 1 ? (x) => one(x, parts[0], true) : (x) => tf.tidy(() => tf.addN(parts.map((p) => one(x, p, false))));
+      // Typed 'valid' | 'same' | number, but every backend reads explicit padding as conv2d does.
+      const whole: Part = { filter: op.kernel as tf.Tensor4D, pad: op.pad as 'valid', bias: op.bias ?? undefined };
+      const cut = depthwiseTiles(op);
+      if (!cut) {
+        run = (x) => one(x, whole, true);
+        break;
+      }
+      // The tiles pay only where XNNPACK runs them (the wasm backend); elsewhere the kernel stays
+      // whole. Tiles are only cut for linear ops, so no activation is lost in the sum.
+      const parts: Part[] = cut.map((t, i) => ({ filter: own(t.kernel), pad: t.pad as 'valid', bias: i === 0 ? whole.bias : undefined }));
+      tiles = parts.length;
+      run = (x) => (tf.getBackend() === 'wasm' ? tf.tidy(() => tf.addN(parts.map((p) => one(x, p, false)))) : one(x, whole, false));
       break;
     }
     case 'grouped': {
@@ -232,7 +235,7 @@ export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor;
  * each tap in exactly one tile (the others zero), run as one depthwise convolution each with the
  * padding shifted by the tile's offset, and summed: four 5x5 tiles for ConvNeXt's 7x7, 2.2x
  * faster. Null when the kernel is small enough, the op has an activation or post-scale (which
- * would have to follow the sum), or a tile would need negative padding.
+ * would have to follow the sum), or a tile would need negative padding. Used on wasm only.
  */
 export function depthwiseTiles(op: LinearOp): { kernel: tf.Tensor4D; pad: LinearOp['pad'] }[] | null {
   const TILE = 5;

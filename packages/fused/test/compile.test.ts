@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   Activation,
@@ -180,6 +181,32 @@ it('cuts depthwise kernels larger than 5 into 5x5 tiles, for every stride, dilat
   );
   expect(whole.rewritten.tiledDepthwise).toBe(0);
   expect(whole.folded.activation).toBe(1);
+});
+
+it('keeps a tiled depthwise kernel whole on backends other than wasm', async () => {
+  const input = tfl.input({ shape: [12, 12, 4] });
+  const model = tfl.model({ inputs: input, outputs: apply(new Conv2d({ filters: 4, kernelSize: 7, groups: 4, padding: 3 }), input) });
+  randomizeWeights(model);
+  const fused = compile(model);
+  const x = tf.randomNormal([1, 12, 12, 4], 0, 1, 'float32', 3);
+  const kernelsOn = async (backend: string) => {
+    await tf.setBackend(backend);
+    const profile = await tf.profile(() => fused.predict(x) as tf.Tensor);
+    const expected = model.predict(x) as tf.Tensor;
+    const y = fused.predict(x) as tf.Tensor;
+    expect(relativeError(y, expected)).toBeLessThan(1e-5);
+    tf.dispose([y, expected, profile.result as tf.Tensor]);
+    return profile.kernelNames;
+  };
+  try {
+    expect(await kernelsOn('wasm')).toContain('AddN');
+    expect(await kernelsOn('cpu')).not.toContain('AddN');
+  } finally {
+    await tf.setBackend('wasm');
+    tf.dispose(x);
+    fused.dispose();
+    model.dispose();
+  }
 });
 
 it('rejects an input of the wrong shape with a typed error, and leaves nothing behind', () => {
