@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ChannelPool, CUSTOM_LAYERS, cbam, eca, ZooOptionError } from '../src/index.js';
+import { reload } from './helpers/memory-io.js';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 type Map3 = number[][][]; // [h][w][c]
@@ -161,15 +162,7 @@ describe('serialisation', () => {
     const y = eca(cbam(input, { name: 'a.cbam', reductionRatio: 8 }), { name: 'a.eca', kernelSize: 3 });
     const m = tfl.model({ inputs: input, outputs: y });
     randomise(m);
-    let saved: tf.io.ModelArtifacts | undefined;
-    await m.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (!saved) throw new Error('nothing saved');
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved));
+    const loaded = await reload(m);
     const x = randomValues([2, 6, 5, 32], 11);
     const diff = tf.max(tf.abs(tf.sub(m.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor))).dataSync()[0];
     expect(diff).toBe(0);

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { apply, ChannelShuffle, ChannelSplit, ZooOptionError } from '../src/index.js';
+import { reload } from './helpers/memory-io.js';
 
 /** A 1x2x2xC tensor whose every channel holds its own index, so the output shows the permutation. */
 function channelIndices(c: number): tf.Tensor4D {
@@ -62,14 +63,7 @@ describe('ChannelShuffle', () => {
     const [a, b] = new ChannelSplit({ parts: 2, name: 'split' }).apply(input) as tfl.SymbolicTensor[];
     const y = apply(tfl.layers.concatenate({ name: 'cat' }), [b, a]);
     const model = tfl.model({ inputs: input, outputs: apply(new ChannelShuffle({ groups: 4, inverse: true, name: 'shuffle' }), y) });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (art) => {
-        artifacts = art;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reload(model);
     const shuffle = loaded.getLayer('shuffle') as ChannelShuffle;
     expect(shuffle).toBeInstanceOf(ChannelShuffle);
     expect([shuffle.groups, shuffle.inverse]).toEqual([4, true]);

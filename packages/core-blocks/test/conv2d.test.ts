@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { apply, Conv2d, ZooOptionError } from '../src/index.js';
+import { reload } from './helpers/memory-io.js';
 
 /** A trusted grouped convolution: zero-pad, then one plain tf.conv2d per group, concatenated. */
 function loopConv(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: number, stride: number, pad: number, dilation: number): tf.Tensor4D {
@@ -76,14 +77,7 @@ describe('Conv2d', () => {
 
   it('saves and loads through the layers format with the same outputs', async () => {
     const { model } = build({ filters: 4, kernelSize: 3, strides: 2, padding: 1, groups: 2, name: 'c' }, [8, 8, 4]);
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reload(model);
     const x = tf.randomNormal([1, 8, 8, 4], 0, 1, 'float32', 1);
     expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
     expect(loaded.layers[1]).toBeInstanceOf(Conv2d);

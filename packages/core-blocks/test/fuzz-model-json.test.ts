@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { checkWeightBytes, readModelArtifacts, readModelJson, ZooModelJsonError } from '../src/index.js';
 import { smallNet } from './checkpoint-helpers.js';
 import { byteMutations, deepValue, fuzz, hostileNumber } from './helpers/fuzz.js';
+import { saveToMemory } from './helpers/memory-io.js';
 
 /**
  * The model.json / weight-manifest reader under 12,000 inputs per run: made-up manifests, and
@@ -25,18 +26,12 @@ let WEIGHTS: Array<Record<string, unknown>>;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const model = smallNet(1);
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  const artifacts = await saveToMemory(model);
   model.dispose();
-  DATA_BYTES = new tf.io.CompositeArrayBuffer(artifacts!.weightData!).byteLength;
-  WEIGHTS = artifacts!.weightSpecs as unknown as Array<Record<string, unknown>>;
+  DATA_BYTES = new tf.io.CompositeArrayBuffer(artifacts.weightData!).byteLength;
+  WEIGHTS = artifacts.weightSpecs as unknown as Array<Record<string, unknown>>;
   BASE = {
-    modelTopology: artifacts!.modelTopology,
+    modelTopology: artifacts.modelTopology,
     format: 'layers-model',
     weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: WEIGHTS }],
   };

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { AdaptiveAvgPool2d, apply, LayerScale, StochasticDepth } from '../src/index.js';
+import { reload } from './helpers/memory-io.js';
 
 describe('custom layers of the shared blocks', () => {
   it('save and load with their configuration and weights', async () => {
@@ -11,14 +12,7 @@ describe('custom layers of the shared blocks', () => {
     x = apply(new LayerScale({ initValue: 0.5, name: 'ls' }), x);
     x = apply(new StochasticDepth({ rate: 0.2, name: 'sd' }), x);
     const m = tfl.model({ inputs: input, outputs: x });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await m.save(
-      tf.io.withSaveHandler(async (a) => {
-        saved = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await reload(m);
     expect((loaded.getLayer('pool') as AdaptiveAvgPool2d).outputSize).toEqual([4, 4]);
     expect((loaded.getLayer('sd') as StochasticDepth).rate).toBe(0.2);
     const xIn = tf.randomNormal([1, 9, 9, 4], 0, 1, 'float32', 1);

@@ -18,6 +18,7 @@ import {
   stateDictParams,
   TakeToken,
 } from '../src/index.js';
+import { reload } from './helpers/memory-io.js';
 
 /** A small network using every attention and token layer: a ViT branch and a Swin branch. */
 function network(): tfl.LayersModel {
@@ -50,14 +51,7 @@ describe.each(['cpu', 'wasm'])('attention layers serialise on %s', (name) => {
     for (const layer of model.layers) {
       layer.setWeights(layer.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 0.5, 'float32', i + 1)));
     }
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reload(model);
     const x = tf.randomNormal([2, 16, 24, 3], 0, 1, 'float32', 1);
     const want = model.predict(x) as tf.Tensor;
     expect(want.shape).toEqual([2, 24]);
@@ -99,14 +93,7 @@ describe('InProjection saved and loaded', () => {
     const attention = 'encoder.layers.encoder_layer_0.self_attention';
     const out = apply(new InProjection({ units: 24, attention, name: `${attention}.in_proj` }), input);
     const model = tfl.model({ inputs: input, outputs: out });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reload(model);
     expect((loaded.getLayer(`${attention}.in_proj`) as InProjection).attention).toBe(attention);
     expect([...stateDictParams(loaded).params.keys()]).toEqual([`${attention}.in_proj_weight`, `${attention}.in_proj_bias`]);
     model.dispose();

@@ -22,6 +22,7 @@ import {
   ZooStateDictError,
 } from '../src/index.js';
 import { forge, smallNet } from './checkpoint-helpers.js';
+import { saveToMemory } from './helpers/memory-io.js';
 
 /**
  * The weight-loading part of the bad-input catalogue: a checkpoint for another model, weight
@@ -53,12 +54,7 @@ beforeAll(async () => {
   good = {};
   for (const [k, t] of exportStateDict(smallNet(2))) good[k] = { dtype: 'F32', ...t };
   const source = smallNet(3);
-  await source.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  artifacts = await saveToMemory(source);
   source.dispose();
 });
 
