@@ -1,26 +1,52 @@
 import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The root of this workspace. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const NOT_COPIED = new Set(['node_modules', '.turbo', '.git', 'coverage']);
+/** What turbo's `build` task writes inside a package (its `outputs`), copied only when asked. */
+const BUILD_OUTPUTS = ['dist', join('src', 'generated')];
+
+/**
+ * The files a contributor's clone has: what git tracks, plus new files git does not ignore (a
+ * change not yet committed). Ignored files never come: installed modules, caches, and the
+ * gigabytes of parity fixtures a concurrent test run may be writing (copying those filled CI's
+ * /tmp once).
+ */
+export function cloneFiles(root = ROOT): string[] {
+  const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error || r.status !== 0) {
+    throw new Error(
+      `copyWorkspace needs the workspace to be a git clone: \`git ls-files\` failed in ${root}: ${r.error?.message ?? r.stderr}`,
+    );
+  }
+  // A file deleted but not yet committed is still listed by --cached.
+  return r.stdout.split('\0').filter((f) => f && existsSync(join(root, f)));
+}
 
 /**
  * Copies the workspace as a contributor's clone would have it: no installed modules, no caches,
- * and without build outputs unless asked (the release test publishes what turbo has built).
+ * no ignored files, and without build outputs unless asked (the release test publishes what turbo
+ * has built).
  */
 export function copyWorkspace(dest: string, { withBuilds = false } = {}): void {
-  cpSync(ROOT, dest, {
-    recursive: true,
-    filter: (src) => {
-      const name = basename(src);
-      if (NOT_COPIED.has(name) || name.endsWith('.tsbuildinfo')) return false;
-      return withBuilds || (name !== 'dist' && !src.endsWith(join('src', 'generated')));
-    },
-  });
+  for (const file of cloneFiles()) {
+    mkdirSync(dirname(join(dest, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(dest, file));
+  }
+  if (!withBuilds) return;
+  for (const pkg of workspacePackages()) {
+    for (const out of BUILD_OUTPUTS) {
+      const src = join(pkg.dir, out);
+      if (existsSync(src)) cpSync(src, join(dest, relative(ROOT, src)), { recursive: true });
+    }
+  }
 }
 
 /**
