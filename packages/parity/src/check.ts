@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CreateOptions, loadCheckpoint, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
 import { readSafetensorsFile } from '@zoo/core-blocks/node';
-import { referenceFixtures } from './fixtures.js';
+import { fixturesPassed, referenceFixtures } from './fixtures.js';
 import { readWholeFile } from './read-file.js';
 
 export interface ParityOptions {
@@ -126,6 +126,7 @@ export async function checkParity(entry: ModelEntry, options: ParityOptions = {}
           `${nan ? `; ${nan} NaN value(s)` : ''}. Fixtures: ${fixtures.checkpoint}`,
       );
     }
+    fixturesPassed(fixtures, size);
     return result;
   } finally {
     model.dispose();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTorch, runPython } from './python.js';
@@ -34,8 +34,38 @@ export interface FixtureRequest {
 }
 
 export interface Fixtures {
+  /** The folder of this model's fixtures. */
+  dir: string;
   checkpoint: string;
   io: Map<number, string>;
+}
+
+/**
+ * `ZOO_FIXTURES_TRANSIENT=1` (set by `.ci/run`): a model's fixtures are deleted once every size
+ * they were made for has passed, so a full run holds one or two models' fixtures at a time instead
+ * of all of them (about 10 GB, ViT-H's checkpoint alone 2.5 GB). A failed check keeps them for
+ * inspection. Unset, fixtures stay and are reused by the next run.
+ */
+export const fixturesTransient = (): boolean => process.env.ZOO_FIXTURES_TRANSIENT === '1';
+
+/** Sizes each fixtures folder was made for that have not passed yet (transient mode). */
+const unchecked = new Map<string, Set<number>>();
+
+/**
+ * Records that the check at `size` passed; in transient mode, deletes the folder once no size it
+ * was made for is left. Returns whether it was deleted.
+ */
+export function fixturesPassed(f: Fixtures, size: number): boolean {
+  if (!fixturesTransient()) return false;
+  const left = unchecked.get(f.dir) ?? new Set(f.io.keys());
+  left.delete(size);
+  if (left.size > 0) {
+    unchecked.set(f.dir, left);
+    return false;
+  }
+  unchecked.delete(f.dir);
+  rmSync(f.dir, { recursive: true, force: true });
+  return true;
 }
 
 /**
@@ -63,5 +93,5 @@ export async function referenceFixtures(r: FixtureRequest): Promise<Fixtures> {
       ...todo.flatMap(([s, p]) => ['--io', `${p}:${s}`]),
     ]);
   }
-  return { checkpoint, io };
+  return { dir, checkpoint, io };
 }

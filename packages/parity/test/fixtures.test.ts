@@ -1,6 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { readSafetensorsFile } from '@zoo/core-blocks/node';
-import { ensureTorch, fixturesRoot, referenceFixtures } from '../src/index.js';
+import { ensureTorch, type Fixtures, fixturesPassed, fixturesRoot, referenceFixtures } from '../src/index.js';
 
 describe('reference fixtures', () => {
   it('live in the ignored .fixtures folder at the workspace root', () => {
@@ -26,4 +29,41 @@ describe('reference fixtures', () => {
     expect(io.info('input')?.shape).toEqual([2, 3, 64, 64]);
     expect(io.info('output')?.shape).toEqual([2, 1000]);
   }, 120_000);
+});
+
+describe('transient fixtures (ZOO_FIXTURES_TRANSIENT=1, as CI runs)', () => {
+  const saved = process.env.ZOO_FIXTURES_TRANSIENT;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.ZOO_FIXTURES_TRANSIENT;
+    else process.env.ZOO_FIXTURES_TRANSIENT = saved;
+  });
+
+  /** A fixtures folder as `referenceFixtures` lays it out, made for `sizes`. */
+  function fakeFixtures(sizes: number[]): Fixtures {
+    const dir = mkdtempSync(join(tmpdir(), 'zoo-fixtures-'));
+    const f: Fixtures = { dir, checkpoint: join(dir, 'checkpoint.safetensors'), io: new Map() };
+    writeFileSync(f.checkpoint, 'weights');
+    for (const s of sizes) {
+      f.io.set(s, join(dir, `io-${s}x${s}-batch2.safetensors`));
+      writeFileSync(f.io.get(s)!, 'io');
+    }
+    return f;
+  }
+
+  it('are deleted once every size they were made for has passed, not before', () => {
+    process.env.ZOO_FIXTURES_TRANSIENT = '1';
+    const f = fakeFixtures([224, 199]);
+    expect(fixturesPassed(f, 224)).toBe(false);
+    expect(existsSync(f.checkpoint)).toBe(true);
+    expect(fixturesPassed(f, 199)).toBe(true);
+    expect(existsSync(f.dir)).toBe(false);
+  });
+
+  it('stay, to be reused, when the variable is not set', () => {
+    delete process.env.ZOO_FIXTURES_TRANSIENT;
+    const f = fakeFixtures([64]);
+    expect(fixturesPassed(f, 64)).toBe(false);
+    expect(existsSync(f.checkpoint)).toBe(true);
+    rmSync(f.dir, { recursive: true });
+  });
 });
