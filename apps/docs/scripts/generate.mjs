@@ -116,6 +116,7 @@ for (const family of families) {
         top1: best(ref?.published ?? []),
         latencyMs: latency?.models?.[entry.name]?.medianMs ?? null,
         latencyRuns: latency?.models?.[entry.name]?.runs ?? null,
+        fusedLatencyMs: latency?.models?.[entry.name]?.fused?.medianMs ?? null,
       });
     } finally {
       model.dispose();

@@ -1,5 +1,6 @@
 // Measures every catalog model's batch-1 224×224 median latency on the wasm backend, one thread,
-// after warm-up, and writes measured/latency.json for the comparison table. A script, not a test:
+// after warm-up, run two ways: tfjs-layers' `predict`, and the plan `@zoo/fused` compiles from the
+// same model (same function, fewer kernels); writes measured/latency.json for the comparison table. A script, not a test:
 // run it by hand (`pnpm --filter @zoo/docs measure:latency`) on a quiet machine, then
 // `npx biome format --write measured/latency.json`, and commit the file.
 // Slow models get fewer timed runs so the whole run stays bounded; the file says which.
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { withZeroInit } from '@zoo/core-blocks';
+import { compile } from '@zoo/fused';
 import { benchmark } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';
 
@@ -81,7 +83,10 @@ for (const entry of entries.filter((e) => !(e.name in models))) {
     };
     if (slow) notes.push(`${entry.name}: 1 timed run after 1 warm-up (one run takes ${(probe.medianMs / 1000).toFixed(1)} s)`);
     else if (runs < MAX_RUNS) notes.push(`${entry.name}: ${runs} timed runs (one run takes ${(probe.medianMs / 1000).toFixed(1)} s)`);
-    console.log(`${entry.name}: ${r.medianMs.toFixed(1)} ms (median of ${runs})`);
+    const fused = measureFused(entry.name, model, slow ? 1 : runs);
+    models[entry.name].fused = await fused;
+    const f = models[entry.name].fused;
+    console.log(`${entry.name}: ${r.medianMs.toFixed(1)} ms (median of ${runs})${f ? `, fused ${f.medianMs.toFixed(1)} ms` : ''}`);
   } catch (err) {
     notes.push(`${entry.name}: not measured, ${String(err?.message ?? err).split('\n')[0]}`);
     console.log(`${entry.name}: failed, ${err?.message ?? err}`);
@@ -91,12 +96,38 @@ for (const entry of entries.filter((e) => !(e.name in models))) {
   if (!only.length) write(false);
 }
 
+/**
+ * The same model through `@zoo/fused`'s compiled plan: as many timed runs as `predict` got, after
+ * two untimed passes (the first sets up the plan's kernels). Null, with a note, if it fails.
+ */
+async function measureFused(name, model, runs) {
+  let plan;
+  try {
+    plan = compile(model);
+    const r = await benchmark(model, { runs, warmup: 2, predict: (x) => plan.predict(x) });
+    if (r.leakedTensors !== 0) notes.push(`${name}: the fused plan left ${r.leakedTensors} tensors behind`);
+    return {
+      medianMs: Number(r.medianMs.toFixed(2)),
+      p10Ms: Number(r.p10Ms.toFixed(2)),
+      p90Ms: Number(r.p90Ms.toFixed(2)),
+      runs,
+      warmup: 2,
+    };
+  } catch (err) {
+    notes.push(`${name}: fused not measured, ${String(err?.message ?? err).split('\n')[0]}`);
+    return null;
+  } finally {
+    plan?.dispose();
+  }
+}
+
 function write(complete) {
   const file = {
     description:
       `Median latency of one ${SIZE}×${SIZE} image (batch 1) on TensorFlow.js's wasm backend in Node, one thread, ` +
       `after three untimed passes (one for models slower than ${(2 * TARGET_MS) / 1000} s); zero-filled weights. ` +
-      `Up to ${MAX_RUNS} timed runs per model, fewer for slow models (see notes).`,
+      `Up to ${MAX_RUNS} timed runs per model, fewer for slow models (see notes). ` +
+      `"fused": the same model compiled by @zoo/fused (BatchNorm folded, bias and activation fused into the kernels), as many timed runs after two untimed passes.`,
     measuredAt: new Date().toISOString(),
     machine: {
       cpuModel: cpus()[0]?.model ?? 'unknown',

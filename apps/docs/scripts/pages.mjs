@@ -284,13 +284,19 @@ export function latencyNote(latency, models) {
   const m = latency.machine;
   const measured = models.filter((x) => x.latencyMs != null).length;
   const fewer = models.filter((x) => x.latencyRuns != null && x.latencyRuns < 15).length;
+  const fused = models.filter((x) => x.fusedLatencyMs != null).length;
   return [
     `**wasm latency** was measured on ${esc(new Date(latency.measuredAt).toISOString().slice(0, 10))} on ${esc(m.cpuModel)} (${m.cpus} CPUs, ${esc(m.platform)}), Node ${esc(m.node)},`,
     `TensorFlow.js ${esc(latency.tfjs)} wasm backend with ${latency.threads} thread: ${esc(latency.description)}`,
     `${measured} of ${models.length} models measured${latency.complete ? '' : ' (the run was interrupted: the others have no figure)'}.`,
     fewer ? `${fewer} slow models were timed with fewer runs; hover a cell for its run count, and see the file's notes.` : '',
+    fused
+      ? `**wasm fused** is the same model run through [\`@zoo/fused\`](/benchmark), which folds BatchNorm into the convolutions and fuses bias and activation into the kernels (same outputs within 1e-4): what a page can get from the same weights. ${fused} of ${models.length} models measured.`
+      : '',
     latency.loadAverage
-      ? `The machine was shared while it ran (load average ${latency.loadAverage.atStart.join(', ')} at the start): read the figures as relative, not absolute.`
+      ? latency.loadAverage.atStart[0] > m.cpus / 2
+        ? `The machine was shared while it ran (load average ${latency.loadAverage.atStart.join(', ')} at the start): read the figures as relative, not absolute.`
+        : `The machine was otherwise idle when the run started (load average ${latency.loadAverage.atStart.join(', ')}).`
       : '',
     latency.notes?.length
       ? `\n<details><summary>Notes from the run</summary>\n\n${latency.notes.map((n) => `- ${esc(n)}`).join('\n')}\n\n</details>`

@@ -217,6 +217,16 @@ try {
       const want = latency.models[name]?.medianMs;
       assert.equal(value === '' ? undefined : Number(value), want, `${name} latency`);
     }
+    // The fused column: present when the file has fused figures, each cell equal to the file's.
+    const fusedIn = (name) => latency.models[name]?.fused?.medianMs;
+    const anyFused = Object.keys(latency.models).some(fusedIn);
+    assert.equal(await page.locator('[data-test=fused-header]').count(), anyFused ? 1 : 0, 'fused column');
+    if (anyFused) {
+      const fused = await page.$$eval('[data-test=comparison] tbody tr', (trs) =>
+        trs.map((tr) => [tr.dataset.model, tr.querySelector('[data-fused]')?.dataset.fused ?? '']),
+      );
+      for (const [name, value] of fused) assert.equal(value === '' ? undefined : Number(value), fusedIn(name), `${name} fused latency`);
+    }
     await page.close();
   });
 

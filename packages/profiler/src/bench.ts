@@ -7,6 +7,12 @@ export interface BenchOptions {
   /** Untimed passes first, for kernel set-up and caches (default 2). */
   warmup?: number;
   batch?: number;
+  /**
+   * What to time instead of `model.predict`, on the same input: another way of running the same
+   * model, such as a compiled plan (`(x) => fused.predict(x)` with `@zoo/fused`). The model still
+   * gives the input shape.
+   */
+  predict?: (x: tf.Tensor) => tf.Tensor | tf.Tensor[];
 }
 
 export interface BenchResult {
@@ -29,15 +35,16 @@ export interface BenchResult {
  * Each pass waits for its output data, so the time covers the whole computation.
  */
 export async function benchmark(model: tfl.LayersModel, options: BenchOptions = {}): Promise<BenchResult> {
-  const { runs = 10, warmup = 2, batch = 1 } = options;
+  const { runs = 10, warmup = 2, batch = 1, predict = (x: tf.Tensor) => model.predict(x) } = options;
   for (const [k, v] of Object.entries({ runs, batch })) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`benchmark: ${k} must be a positive integer, got ${v}`);
   }
   if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`benchmark: warmup must be a non-negative integer, got ${warmup}`);
+  if (typeof predict !== 'function') throw new TypeError(`benchmark: predict must be a function of the input, got ${typeof predict}`);
   const inputShape = [batch, ...model.inputs[0].shape.slice(1).map((d) => d ?? 1)];
   const x = tf.randomUniform(inputShape, -1, 1, 'float32', 42);
   const pass = async () => {
-    const y = model.predict(x) as tf.Tensor | tf.Tensor[];
+    const y = predict(x);
     const outs = Array.isArray(y) ? y : [y];
     await Promise.all(outs.map((o) => o.data()));
     tf.dispose(outs);

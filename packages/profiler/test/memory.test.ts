@@ -70,8 +70,25 @@ describe('benchmark', () => {
     expect(r.leakedTensors).toBe(4);
   });
 
+  it("times another way of running the model when given one, on the model's input", async () => {
+    const m = model();
+    const seen: number[][] = [];
+    const r = await benchmark(m, {
+      runs: 3,
+      warmup: 2,
+      predict: (x) => {
+        seen.push(x.shape);
+        return tf.mul(x, 2);
+      },
+    });
+    expect(seen).toEqual(Array(5).fill([1, ...m.inputs[0].shape.slice(1)]));
+    expect(r.timesMs).toHaveLength(3);
+    expect(r.leakedTensors).toBe(0);
+  });
+
   it('rejects nonsense options', async () => {
     await expect(benchmark(model(), { runs: 0 })).rejects.toThrow(/runs must be a positive integer/);
+    await expect(benchmark(model(), { predict: 'fast' as never })).rejects.toThrow(/predict must be a function/);
   });
 
   it('interpolates quantiles as numpy does', () => {

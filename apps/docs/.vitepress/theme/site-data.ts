@@ -23,6 +23,8 @@ export interface SiteModel {
   top1: { top1: number; tag: string | null; source: string } | null;
   latencyMs: number | null;
   latencyRuns: number | null;
+  /** The same model through `@zoo/fused`'s compiled plan, measured in the same run. */
+  fusedLatencyMs: number | null;
 }
 
 /** How the latency column was measured (measured/latency.json), or null when it never was. */
