@@ -6,8 +6,24 @@ import { attentionPerHead, PER_HEAD_MIN_TOKENS } from './attention.js';
 import { batchNormAffine, layerScaleAffine } from './fold.js';
 import { type GraphNode, readGraph } from './graph.js';
 import { foldAffine, foldInputAffine, isDenseOp, type LinearOp, linearOp, prepareLinear, shiftBias } from './linear-op.js';
-import { FusedModel, type Step } from './plan.js';
+import { FusedModel, type FusionStats, type Step } from './plan.js';
 import { isExactGelu, type LayerNormSpec, layerNormSpec, normalizeLastAxis, scaledGelu } from './rewrites.js';
+
+/**
+ * Bytes of weights a plan may keep in wasm memory (4 GiB in all) on the wasm backend: the model's
+ * own weights, the plan's folded copies and the packed copies XNNPACK makes of every
+ * convolution's and dense layer's weights for as long as they live (the speed of the fused path),
+ * with about 1 GiB left for activations. Past it, the largest dense layers run on a copy of their
+ * kernel made for each call (as tfjs-layers' `predict` does), so their packed copies live for that
+ * call only. Without that, ViT-H's packed copies (2.5 GB, beside its 2.5 GB of weights) do not fit:
+ * XNNPACK refuses to create the operators, and TF.js only warns and leaves the outputs unwritten.
+ */
+export const WASM_WEIGHT_BUDGET = 3 * 2 ** 30;
+
+export interface CompileOptions {
+  /** Bytes of weights the plan may keep resident on wasm (default `WASM_WEIGHT_BUDGET`). */
+  wasmWeightBudget?: number;
+}
 
 type Counts = { batchNorm: number; layerScale: number; activation: number; identity: number };
 /** An affine map per input feature that a dense op takes into its weights: `op(x * scale + shift)`. */
@@ -31,7 +47,9 @@ type InputAffine = { scale: ArrayLike<number> | null; shift: ArrayLike<number> |
  * The plan holds folded copies of the weights: compile after loading weights, and again after
  * changing them. `dispose()` frees the copies; the model's own weights are untouched.
  */
-export function compile(model: tfl.LayersModel): FusedModel {
+export function compile(model: tfl.LayersModel, options: CompileOptions = {}): FusedModel {
+  const budget = options.wasmWeightBudget ?? WASM_WEIGHT_BUDGET;
+  if (!(budget >= 0)) throw new RangeError(`compile: wasmWeightBudget must be a number of bytes >= 0, got ${budget}`);
   const graph = readGraph(model);
   const outputs = new Set(graph.outputs);
   const absorbed = new Set<GraphNode>();
@@ -47,6 +65,7 @@ export function compile(model: tfl.LayersModel): FusedModel {
   const counts: Counts = { batchNorm: 0, layerScale: 0, activation: 0, identity: 0 };
   const rewritten = { layerNorm: 0, layerNormAffine: 0, gelu: 0, tiledDepthwise: 0, attention: 0 };
   let fusedKernels = 0;
+  const linearOps: LinearOp[] = [];
   const generic = new Map<string, number>();
   // Rewrites decided at one node for a node further on: a dense op that takes its input's
   // affine map (a LayerNorm's gamma and beta, a GELU's 1/sqrt 2), a GELU whose input comes divided.
@@ -152,9 +171,11 @@ export function compile(model: tfl.LayersModel): FusedModel {
     const { run, tiles } = prepareLinear(op);
     if (tiles > 1) rewritten.tiledDepthwise++;
     owned.push(...op.owned);
+    linearOps.push(op);
     fusedKernels++;
     steps.push({ label: names.join(' + '), inputs: [resolve(n.inputs[0])], outputs: [out], run: ([x]) => [run(x)] });
   }
+  const wasm = planWasmMemory(model, owned, linearOps, budget);
   return new FusedModel(model, steps, graph.inputs, graph.outputs.map(resolve), owned, {
     layers: graph.nodes.length,
     steps: steps.length,
@@ -162,7 +183,30 @@ export function compile(model: tfl.LayersModel): FusedModel {
     fusedKernels,
     rewritten,
     generic: Object.fromEntries(generic),
+    wasm,
   });
+}
+
+const bytesOf = (shape: readonly (number | null)[]) => 4 * shape.reduce<number>((a, d) => a * (d ?? 0), 1);
+
+/**
+ * Estimates the weight bytes the plan keeps resident on wasm and, past the budget, marks the
+ * largest dense ops to run on a per-call copy of their kernel until the estimate fits.
+ */
+function planWasmMemory(model: tfl.LayersModel, owned: tf.Tensor[], ops: LinearOp[], budget: number): FusionStats['wasm'] {
+  const modelBytes = model.weights.reduce((a, w) => a + bytesOf(w.shape), 0);
+  const foldedBytes = owned.reduce((a, t) => a + bytesOf(t.shape), 0);
+  let packedBytes = ops.reduce((a, op) => a + bytesOf(op.kernel.shape), 0);
+  const estimate = () => modelBytes + foldedBytes + packedBytes;
+  let unpackedDense = 0;
+  const dense = ops.filter((op) => op.kind === 'dense').sort((a, b) => b.kernel.size - a.kernel.size);
+  for (const op of dense) {
+    if (estimate() <= budget) break;
+    op.unpackedOnWasm = true;
+    packedBytes -= bytesOf(op.kernel.shape);
+    unpackedDense++;
+  }
+  return { budgetBytes: budget, modelBytes, foldedBytes, packedBytes, unpackedDense, fits: estimate() <= budget };
 }
 
 /** A LayerNorm over the last axis, normalised directly; its affine map is left out when a dense reader took it. */

@@ -23,6 +23,11 @@ export interface LinearOp {
   groups: number;
   units: number;
   owned: Set<tf.Tensor>;
+  /**
+   * Dense only: on wasm, multiply by a copy of the kernel made for the call, so that XNNPACK's
+   * packed copy of the weights lives for the call only (see `WASM_WEIGHT_BUDGET`).
+   */
+  unpackedOnWasm?: boolean;
 }
 
 type Weights = { kernel?: tfl.LayerVariable; bias?: tfl.LayerVariable };
@@ -218,7 +223,10 @@ export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor;
         tf.tidy(() => {
           const inFeatures = x.shape[x.rank - 1];
           const flat = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D);
-          const out = tf.fused.matMul({ a: flat, b: op.kernel as tf.Tensor2D, bias: op.bias ?? undefined, ...act });
+          // XNNPACK keeps a packed copy of a matmul's weights for as long as the weight tensor
+          // lives; a copy made for this call takes its packed copy with it when the tidy ends.
+          const kernel = op.unpackedOnWasm && tf.getBackend() === 'wasm' ? tf.clone(op.kernel) : op.kernel;
+          const out = tf.fused.matMul({ a: flat, b: kernel as tf.Tensor2D, bias: op.bias ?? undefined, ...act });
           return x.rank === 2 ? out : tf.reshape(out, [...x.shape.slice(0, -1), op.units]);
         });
       break;

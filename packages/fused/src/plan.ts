@@ -33,6 +33,13 @@ export interface FusionStats {
   fusedKernels: number;
   /** Layers that run their own `call`, by class name. */
   generic: Record<string, number>;
+  /**
+   * Weight memory on the wasm backend (see `WASM_WEIGHT_BUDGET`): the model's weights, the plan's
+   * folded copies, and the packed copies XNNPACK keeps of the kernels; `unpackedDense` dense
+   * layers run on a per-call copy of their kernel to stay within `budgetBytes`; `fits` is false
+   * when even that is not enough (the convolutions alone exceed the budget).
+   */
+  wasm: { budgetBytes: number; modelBytes: number; foldedBytes: number; packedBytes: number; unpackedDense: number; fits: boolean };
 }
 
 /**

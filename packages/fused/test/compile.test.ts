@@ -222,3 +222,38 @@ it('rejects an input of the wrong shape with a typed error, and leaves nothing b
   expect(() => fused.predict(x)).toThrow(/disposed/);
   model.dispose();
 });
+
+it('past the wasm weight budget, the largest dense layers run on a per-call copy of their kernel, computing the same', () => {
+  const input = tfl.input({ shape: [5, 8] });
+  let y = apply(tfl.layers.dense({ units: 64, activation: 'relu' }), input);
+  y = apply(tfl.layers.dense({ units: 256 }), y);
+  const model = tfl.model({ inputs: input, outputs: apply(tfl.layers.dense({ units: 10 }), y) });
+  randomizeWeights(model);
+  const kernels = model.layers.slice(1).map((l) => 4 * (l.getWeights()[0] as tf.Tensor).size);
+  const modelBytes = model.weights.reduce((a, w) => a + 4 * (w.read() as tf.Tensor).size, 0);
+  const x = tf.randomNormal([2, 5, 8], 0, 1, 'float32', 7);
+  const expected = model.predict(x) as tf.Tensor;
+
+  const run = (wasmWeightBudget?: number) => {
+    const plan = compile(model, wasmWeightBudget === undefined ? {} : { wasmWeightBudget });
+    const out = plan.predict(x) as tf.Tensor;
+    const err = relativeError(out, expected);
+    const { wasm } = plan.stats;
+    tf.dispose(out);
+    plan.dispose();
+    return { wasm, err };
+  };
+  const all = kernels.reduce((a, b) => a + b, 0);
+  expect(run()).toMatchObject({ wasm: { modelBytes, foldedBytes: 0, packedBytes: all, unpackedDense: 0, fits: true } });
+  // One byte short: the largest kernel (64 x 256) is no longer kept packed, the others are.
+  const tight = run(modelBytes + all - 1);
+  expect(tight.wasm).toMatchObject({ packedBytes: all - Math.max(...kernels), unpackedDense: 1, fits: true });
+  expect(tight.err).toBeLessThan(1e-5);
+  const none = run(0);
+  expect(none.wasm).toMatchObject({ packedBytes: 0, unpackedDense: 3, fits: false });
+  expect(none.err).toBeLessThan(1e-5);
+  expect(() => compile(model, { wasmWeightBudget: -1 })).toThrow(/wasmWeightBudget must be a number of bytes >= 0, got -1/);
+  expect(() => compile(model, { wasmWeightBudget: Number.NaN })).toThrow(RangeError);
+  tf.dispose([x, expected]);
+  model.dispose();
+});
