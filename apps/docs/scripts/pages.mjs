@@ -294,9 +294,9 @@ export function latencyNote(latency, models) {
       ? `**wasm fused** is the same model run through [\`@zoo/fused\`](/benchmark), which folds BatchNorm into the convolutions and fuses bias and activation into the kernels (same outputs within 1e-4): what a page can get from the same weights. ${fused} of ${models.length} models measured.`
       : '',
     latency.loadAverage
-      ? latency.loadAverage.atStart[0] > m.cpus / 2
+      ? latency.loadAverage.atStart[0] > m.cpus
         ? `The machine was shared while it ran (load average ${latency.loadAverage.atStart.join(', ')} at the start): read the figures as relative, not absolute.`
-        : `The machine was otherwise idle when the run started (load average ${latency.loadAverage.atStart.join(', ')}).`
+        : `Load average ${latency.loadAverage.atStart.join(', ')} at the start and ${latency.loadAverage.now.join(', ')} at the end, on ${m.cpus} CPUs (the run itself keeps one busy).`
       : '',
     latency.notes?.length
       ? `\n<details><summary>Notes from the run</summary>\n\n${latency.notes.map((n) => `- ${esc(n)}`).join('\n')}\n\n</details>`
