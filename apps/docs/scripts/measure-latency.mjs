@@ -1,7 +1,7 @@
 // Measures every catalog model's batch-1 224×224 median latency on the wasm backend, one thread,
 // after warm-up, run two ways: tfjs-layers' `predict`, and the plan `@zoo/fused` compiles from the
-// same model (same function, fewer kernels); writes measured/latency.json for the comparison table. A script, not a test:
-// run it by hand (`pnpm --filter @zoo/docs measure:latency`) on a quiet machine, then
+// same model (same function, fewer kernels); writes measured/latency.json for the comparison
+// table. A script, not a test: run it by hand (`pnpm --filter @zoo/docs measure:latency`) on a quiet machine, then
 // `npx biome format --write measured/latency.json`, and commit the file.
 // Slow models get fewer timed runs so the whole run stays bounded; the file says which.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,9 +83,8 @@ for (const entry of entries.filter((e) => !(e.name in models))) {
     };
     if (slow) notes.push(`${entry.name}: 1 timed run after 1 warm-up (one run takes ${(probe.medianMs / 1000).toFixed(1)} s)`);
     else if (runs < MAX_RUNS) notes.push(`${entry.name}: ${runs} timed runs (one run takes ${(probe.medianMs / 1000).toFixed(1)} s)`);
-    const fused = measureFused(entry.name, model, slow ? 1 : runs);
-    models[entry.name].fused = await fused;
-    const f = models[entry.name].fused;
+    const f = await measureFused(entry.name, model, slow ? 1 : runs);
+    models[entry.name].fused = f;
     console.log(`${entry.name}: ${r.medianMs.toFixed(1)} ms (median of ${runs})${f ? `, fused ${f.medianMs.toFixed(1)} ms` : ''}`);
   } catch (err) {
     notes.push(`${entry.name}: not measured, ${String(err?.message ?? err).split('\n')[0]}`);
