@@ -1,8 +1,8 @@
 // Measures every catalog model's batch-1 224×224 median latency on the wasm backend, one thread,
 // after warm-up, run two ways: tfjs-layers' `predict`, and the plan `@zoo/fused` compiles from the
 // same model (same function, fewer kernels); writes measured/latency.json for the comparison
-// table. A script, not a test: run it by hand (`pnpm --filter @zoo/docs measure:latency`) on a quiet machine, then
-// `npx biome format --write measured/latency.json`, and commit the file.
+// table. A script, not a test: run it by hand (`pnpm --filter @zoo/docs measure:latency`) on a
+// quiet machine, then `npx biome format --write measured/latency.json`, and commit the file.
 // Slow models get fewer timed runs so the whole run stays bounded; the file says which.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
