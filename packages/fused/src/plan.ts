@@ -56,6 +56,7 @@ export class FusedModel {
   private readonly inputShapes: (number | null)[][];
   private readonly owned: tf.Tensor[];
   private disposed = false;
+  private warnedHeap = false;
 
   constructor(
     model: tfl.LayersModel,
@@ -99,6 +100,18 @@ export class FusedModel {
     if (this.disposed) throw new Error('FusedModel.predict: the model was disposed');
     const xs = Array.isArray(x) ? x : [x];
     this.checkInputs(xs);
+    if (!this.stats.wasm.fits && !this.warnedHeap && tf.getBackend() === 'wasm') {
+      // TF.js does not fail when XNNPACK runs out of memory: it warns and leaves outputs unwritten.
+      this.warnedHeap = true;
+      const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+      const { modelBytes, foldedBytes, packedBytes, budgetBytes } = this.stats.wasm;
+      console.warn(
+        `FusedModel: on wasm this plan keeps ${gib(modelBytes + foldedBytes + packedBytes)} of weights resident ` +
+          `(model ${gib(modelBytes)}, folded copies ${gib(foldedBytes)}, XNNPACK's packed copies ${gib(packedBytes)}), ` +
+          `over its budget of ${gib(budgetBytes)} of the 4 GiB heap. If TF.js prints "XNN status ... not successful", ` +
+          "outputs are wrong: use the webgl or cpu backend, or the model's own predict.",
+      );
+    }
     const slots: (tf.Tensor | undefined)[] = new Array(this.slotOf.size);
     this.inputSlots.forEach((s, i) => {
       slots[s] = xs[i];
