@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './zoo.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -36,11 +37,6 @@ const warmup = Number(values.warmup);
 if (!(Number.isInteger(runs) && runs >= 10)) throw new Error(`--runs must be an integer >= 10, got ${values.runs}`);
 const models = values.models ? values.models.split(',') : MODELS;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const round = (v) => (v == null ? null : Math.round(v * 10) / 10);
 
 /** The torchvision model as ONNX, exported once into the (gitignored) cache. */

@@ -6,15 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { compile } from '@zoo/fused';
+import { zooEntry } from './zoo.mjs';
 
 const [name, runsArg = '5'] = process.argv.slice(2);
 const runs = Number(runsArg);
-const catalogs = await Promise.all(['@zoo/cnn-classic/catalog', '@zoo/mobile/catalog', '@zoo/transformers/catalog'].map((m) => import(m)));
-const entry = catalogs.flatMap((c) => c.catalog).find((e) => e.name === name);
-if (!entry) {
-  console.error(`no zoo model named ${name}; usage: profile <model> [runs]`);
+const entry = await zooEntry(name).catch((err) => {
+  console.error(`${err.message}\nusage: profile <model> [runs]`);
   process.exit(2);
-}
+});
 await tf.setBackend('wasm');
 const model = entry.create({ inputShape: [224, 224, 3] });
 const fused = compile(model);

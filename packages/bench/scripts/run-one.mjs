@@ -3,6 +3,7 @@
 //   node run-one.mjs tfjs <model> <runs> <warmup>      tfjs-layers predict and the fused path, interleaved
 //   node run-one.mjs ort-web|ort-node <model.onnx> <runs> <warmup>
 import { readFileSync } from 'node:fs';
+import { zooEntry } from './zoo.mjs';
 
 const [runtime, target, runsArg, warmupArg] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -26,11 +27,7 @@ async function tfjs(name) {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-wasm');
   const { compile } = await import('@zoo/fused');
-  const catalogs = await Promise.all(
-    ['@zoo/cnn-classic/catalog', '@zoo/mobile/catalog', '@zoo/transformers/catalog'].map((m) => import(m)),
-  );
-  const entry = catalogs.flatMap((c) => c.catalog).find((e) => e.name === name);
-  if (!entry) throw new Error(`no zoo model named ${name}`);
+  const entry = await zooEntry(name);
   await tf.setBackend('wasm');
   const model = entry.create({ inputShape: [SIZE, SIZE, 3] });
   const fused = compile(model);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, zooEntry } from './zoo.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MODELS = (process.argv[2] ?? 'resnet50,mobilenet_v2,efficientnet_b0,convnext_tiny').split(',');
@@ -27,13 +28,7 @@ if (process.argv[2] === '--one') {
     await tf.setBackend('wasm');
     if (wasm.getThreadsCount() !== threads) throw new Error(`asked for ${threads} threads, got ${wasm.getThreadsCount()}`);
     const { compile } = await import('@zoo/fused');
-    const catalogs = await Promise.all(
-      ['@zoo/cnn-classic/catalog', '@zoo/mobile/catalog', '@zoo/transformers/catalog'].map((m) => import(m)),
-    );
-    const model_ = catalogs
-      .flatMap((c) => c.catalog)
-      .find((e) => e.name === model)
-      .create({ inputShape: [224, 224, 3] });
+    const model_ = (await zooEntry(model)).create({ inputShape: [224, 224, 3] });
     const fused = compile(model_);
     const x = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 1);
     run = async () => {
@@ -61,8 +56,7 @@ if (process.argv[2] === '--one') {
     await run();
     if (i >= WARMUP) times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  process.stdout.write(`${(times[RUNS / 2 - 1] + times[RUNS / 2]) / 2}\n`);
+  process.stdout.write(`${median(times)}\n`);
   process.exit(0);
 }
 
