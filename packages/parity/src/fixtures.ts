@@ -46,7 +46,7 @@ export interface Fixtures {
  * of all of them (about 10 GB, ViT-H's checkpoint alone 2.5 GB). A failed check keeps them for
  * inspection. Unset, fixtures stay and are reused by the next run.
  */
-export const fixturesTransient = (): boolean => process.env.ZOO_FIXTURES_TRANSIENT === '1';
+const fixturesTransient = (): boolean => process.env.ZOO_FIXTURES_TRANSIENT === '1';
 
 /** Sizes each fixtures folder was made for that have not passed yet (transient mode). */
 const unchecked = new Map<string, Set<number>>();

@@ -4,7 +4,6 @@ export {
   type Fixtures,
   fixturesPassed,
   fixturesRoot,
-  fixturesTransient,
   REFERENCE_SCRIPT,
   referenceFixtures,
 } from './fixtures.js';
