@@ -25,6 +25,56 @@ export class ZooSafetensorsShapeError extends ZooCheckpointError {
   override name = 'ZooSafetensorsShapeError';
 }
 
+/** A pickle stream that is malformed, truncated, or uses an opcode that `torch.save` never writes. */
+export class ZooPickleError extends ZooCheckpointError {
+  override name = 'ZooPickleError';
+}
+
+/**
+ * A pickle that goes past one of the reader's bounds (nesting depth, memo entries, operations,
+ * the size of one integer): refused before it costs more time or memory. `limit` names the bound.
+ */
+export class ZooPickleLimitError extends ZooPickleError {
+  override name = 'ZooPickleLimitError';
+  constructor(
+    readonly limit: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A pickle that names a Python global a plain state dict does not need (`os.system`,
+ * `builtins.eval`, a model's class, `argparse.Namespace`): refused when it is named, before
+ * anything uses it. The reader never runs code from a file, so nothing was run.
+ */
+export class ZooPickleGlobalError extends ZooCheckpointError {
+  override name = 'ZooPickleGlobalError';
+  constructor(readonly global: string) {
+    super(
+      `The checkpoint's pickle names the Python global \`${global}\`, which a plain state dict does not need; ` +
+        'it was refused and nothing was run (this reader never executes code from a file). ' +
+        'The file is not a plain state dict: it pickles other Python objects (a whole model, training arguments, ' +
+        'numpy values) or it is malicious. Where you trust the file, re-save only the weights in Python: ' +
+        '`torch.save(model.state_dict(), f)` or safetensors.',
+    );
+  }
+}
+
+/**
+ * A `torch.save` file whose container is unusable: the zip directory, a missing or mis-sized
+ * storage, a tensor view outside its storage, or no state dict where one is looked for.
+ */
+export class ZooPthError extends ZooCheckpointError {
+  override name = 'ZooPthError';
+}
+
+/** Bytes that are none of the checkpoint formats `readCheckpoint` knows (an HTML page, a pointer file). */
+export class ZooCheckpointFormatError extends ZooCheckpointError {
+  override name = 'ZooCheckpointFormatError';
+}
+
 export interface MismatchedKey {
   key: string;
   /** Shape the model expects, in the checkpoint's (PyTorch) layout. */

@@ -5,6 +5,11 @@ export {
   type StateDictReport,
   type WrongDtypeKey,
   ZooCheckpointError,
+  ZooCheckpointFormatError,
+  ZooPickleError,
+  ZooPickleGlobalError,
+  ZooPickleLimitError,
+  ZooPthError,
   ZooSafetensorsDtypeError,
   ZooSafetensorsHeaderError,
   ZooSafetensorsOffsetError,
@@ -25,6 +30,8 @@ export {
   readModelJson,
   ZooModelJsonError,
 } from './model-json.js';
+export { PickleGlobal, type PickleLimits, type PickleValue, type TorchStorage, TorchTensor } from './pickle.js';
+export { PthFile, type PthOptions, readCheckpoint, readPth } from './pth.js';
 export {
   type LayerStateDict,
   layerStateDict,
