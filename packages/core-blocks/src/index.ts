@@ -98,3 +98,28 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
+export { cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
+export type { Progress } from './weights/download.js';
+export { fileUrl, hubUrl, weightsEnv } from './weights/env.js';
+export {
+  ZooUnknownWeightsError,
+  ZooUnsupportedWeightsError,
+  ZooWeightsAbortedError,
+  ZooWeightsError,
+  ZooWeightsFetchError,
+  ZooWeightsIntegrityError,
+  ZooWeightsTimeoutError,
+  ZooWeightsTruncatedError,
+} from './weights/errors.js';
+export { findWeightSet } from './weights/find.js';
+export type { LoadOptions, WeightsOptions } from './weights/load.js';
+export { type LoadedWeights, weightDataConfig, weightsOf } from './weights/registry.js';
+export type {
+  KeyConvention,
+  WeightAccuracy,
+  WeightClasses,
+  WeightFile,
+  WeightPreprocessing,
+  WeightPublisher,
+  WeightSet,
+} from './weights/types.js';

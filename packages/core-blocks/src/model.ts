@@ -4,6 +4,9 @@ import { ZooShapeError } from './errors.js';
 import { type DataConfig, dataConfig } from './inference/data-config.js';
 import { initializer } from './layers/init.js';
 import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import type { LoadOptions } from './weights/load.js';
+import { weightDataConfig } from './weights/registry.js';
+import type { WeightSet } from './weights/types.js';
 
 export interface PaperRef {
   title: string;
@@ -32,12 +35,25 @@ export interface ModelEntry<O extends CreateOptions = CreateOptions> {
   readonly defaultInputSize: number;
   /** Family-specific creation options with their defaults and documentation. */
   readonly extraOptions: ExtraOptions;
-  /** How its weights expect images (resize, crop, interpolation, mean, std); see `preprocess`. */
+  /** How its default weights expect images (resize, crop, interpolation, mean, std); see `preprocess`. */
   readonly dataConfig?: DataConfig;
   /** Layer whose output is the pre-logits features, where the classifier is not a final Dense (`embed`'s `layerName`). */
   readonly featureLayer?: string;
+  /** The released weight sets of its architecture, generated from their sources' metadata; the default first. */
+  readonly weights: readonly WeightSet[];
+  /**
+   * Renames the keys of the reference's own checkpoints that predate its current module names
+   * (torchvision's DenseNet files say `norm.1` for `norm1`), as the reference's loader does.
+   */
+  readonly checkpointKeys?: (key: string) => string;
   /** Builds a fresh, randomly initialised `tf.LayersModel`. */
   create(options?: O): tfl.LayersModel;
+  /**
+   * The model with pretrained weights: `await resnet50.load({ weights: 'IMAGENET1K_V2' })`. It is
+   * built for the set (its input size and classes, unless the options say otherwise), and
+   * `preprocess`, `classify` and `embed` use the set's preprocessing for it (`weightsOf(model)`).
+   */
+  load(options?: LoadOptions<O>): Promise<tfl.LayersModel>;
 }
 
 export interface ModelDefinition<O extends ResolvedOptions> {
@@ -53,6 +69,10 @@ export interface ModelDefinition<O extends ResolvedOptions> {
   dataConfig?: Partial<DataConfig>;
   /** Layer whose output is the pre-logits features, when `embed` cannot find the classifier's input. */
   featureLayer?: string;
+  /** The family's generated weight sets for this model (`weights.generated.ts`). */
+  weights?: readonly WeightSet[];
+  /** See `ModelEntry.checkpointKeys`. */
+  checkpointKeys?: (key: string) => string;
   architecture: Architecture<O>;
 }
 
@@ -66,15 +86,22 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
 ): ModelEntry<X> {
   const defaultInputSize = def.defaultInputSize ?? 224;
   const extraOptions = def.extraOptions ?? {};
-  return {
+  const weights = Object.freeze([...(def.weights ?? [])].sort((a, b) => Number(b.isDefault) - Number(a.isDefault)));
+  const defaultSet = weights.find((w) => w.isDefault) ?? weights.find((w) => !w.unsupported);
+  const entry: ModelEntry<X> = {
     name: def.name,
     family: def.family,
     package: def.package,
     paper: def.paper,
     defaultInputSize,
     extraOptions,
-    dataConfig: dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
+    dataConfig: defaultSet ? weightDataConfig(defaultSet.preprocessing) : dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
     ...(def.featureLayer === undefined ? {} : { featureLayer: def.featureLayer }),
+    weights,
+    ...(def.checkpointKeys === undefined ? {} : { checkpointKeys: def.checkpointKeys }),
+    // The loader (fetching, caching, PyTorch's formats) is imported on first use: an app that
+    // only creates models does not download it.
+    load: (options) => import('./weights/load.js').then((m) => m.loadPretrained(entry, options)),
     create(options?: X): tfl.LayersModel {
       const o = resolveOptions(def.name, options, { inputSize: defaultInputSize, dropRate: def.defaultDropRate ?? 0 }, extraOptions) as O;
       const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
@@ -91,6 +118,7 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
       }
     },
   };
+  return entry;
 }
 
 function buildModel<O extends ResolvedOptions>(name: string, arch: Architecture<O>, o: O): tfl.LayersModel {

@@ -13,3 +13,5 @@ export async function readSafetensorsFile(path: string, options?: ReadOptions): 
 export async function loadCheckpointFile(model: tfl.LayersModel, path: string, options?: CheckpointOptions): Promise<StateDictReport> {
   return loadCheckpoint(model, await readFile(path), options);
 }
+
+export { decodeImage, readImage } from './image-node.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, ZooOptionError, ZooShapeError } from '../errors.js';
+import { weightsOf } from '../weights/registry.js';
 import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from './data-config.js';
 import { ZooValueError } from './errors.js';
 import { IMAGENET_LABELS } from './imagenet-labels.js';
@@ -13,7 +14,10 @@ export interface Prediction {
 }
 
 export interface InferenceOptions extends PreprocessOptions {
-  /** The weights' preprocessing (a catalog entry's `dataConfig`); default: ImageNet's at the model's input size. */
+  /**
+   * The weights' preprocessing; default: the weight set's for a model from `entry.load`, else
+   * ImageNet's at the model's input size.
+   */
   dataConfig?: Partial<DataConfig>;
   /**
    * false: `image` is already the model's input, a normalised NHWC float batch (for instance
@@ -109,7 +113,7 @@ export function modelInput(model: tfl.LayersModel, images: ImageInput | readonly
     checkModelInput(model, images);
     return images as tf.Tensor4D;
   }
-  const config = options.dataConfig ?? configFor(shape);
+  const config = options.dataConfig ?? weightsOf(model)?.dataConfig ?? configFor(shape);
   const cfg = dataConfig(config);
   const [h, w] = [shape[1], shape[2]];
   if ((h !== null && h !== cfg.cropSize) || (w !== null && w !== cfg.cropSize)) {

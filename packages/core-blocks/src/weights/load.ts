@@ -1,0 +1,241 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { StateDictReport } from '../checkpoint/errors.js';
+import { readCheckpoint } from '../checkpoint/pth.js';
+import { loadStateDict, stateDictParams } from '../checkpoint/state-dict.js';
+import { ZooOptionError } from '../errors.js';
+import { dataConfig } from '../inference/data-config.js';
+import { withZeroInit } from '../layers/init.js';
+import type { ModelEntry } from '../model.js';
+import type { CreateOptions } from '../options.js';
+import { defaultCache, type WeightCache } from './cache.js';
+import { download, type Progress } from './download.js';
+import { fileUrl, weightsEnv } from './env.js';
+import { ZooUnsupportedWeightsError, ZooWeightsError, ZooWeightsIntegrityError } from './errors.js';
+import { findWeightSet } from './find.js';
+import { nodeModules, readWhole } from './node-fs.js';
+import { type LoadedWeights, rememberWeights, weightDataConfig } from './registry.js';
+import { hashMatches, sha256Hex } from './sha256.js';
+import type { WeightSet } from './types.js';
+
+/** How `entry.load` finds, fetches and checks the weights; the model's creation options go beside them. */
+export interface WeightsOptions {
+  /** The weight set's name (`IMAGENET1K_V2`, `timm/resnet50.a1_in1k`); default: the model's default set. */
+  weights?: string;
+  /**
+   * Read this file instead of the set's own: a URL, a local file or folder (Node; a folder holds
+   * `model.safetensors` or one checkpoint), or the bytes. safetensors and PyTorch's `.pth`, both formats.
+   */
+  from?: string | URL | Uint8Array | ArrayBuffer;
+  /** The SHA-256 to check (hex, whole or a prefix of 8+); default the one the set's source publishes; false skips it. */
+  sha256?: string | false;
+  /** The hub, or a mirror laid out like it (default `weightsEnv.hubEndpoint`). */
+  hubEndpoint?: string;
+  /** The hub revision (branch, tag or commit; default the set's). */
+  revision?: string;
+  /** URL prefixes to fetch from elsewhere, on top of `weightsEnv.mirrors`. */
+  mirrors?: Record<string, string>;
+  fetch?: typeof globalThis.fetch;
+  signal?: AbortSignal;
+  /** Milliseconds without a byte before a download is given up (default `weightsEnv.timeoutMs`). */
+  timeoutMs?: number;
+  onProgress?: (p: Progress) => void;
+  /** true (default): the browser's Cache Storage or Node's cache folder; false: none; or a cache of your own. */
+  cache?: boolean | WeightCache;
+}
+
+const WEIGHTS_KEYS = [
+  'weights',
+  'from',
+  'sha256',
+  'hubEndpoint',
+  'revision',
+  'mirrors',
+  'fetch',
+  'signal',
+  'timeoutMs',
+  'onProgress',
+  'cache',
+] as const satisfies readonly (keyof WeightsOptions)[];
+
+export type LoadOptions<O extends CreateOptions = CreateOptions> = O & WeightsOptions;
+
+/**
+ * `entry.load`: the model built for a weight set (its input size and classes unless the options
+ * say otherwise), with the set's weights fetched, checked and loaded, and the set's preprocessing
+ * as the model's data configuration. On any failure nothing is left behind: the model is disposed.
+ */
+export async function loadPretrained<O extends CreateOptions>(
+  entry: ModelEntry<O>,
+  options: LoadOptions<O> = {} as LoadOptions<O>,
+): Promise<tfl.LayersModel> {
+  if (options === null || typeof options !== 'object')
+    throw new ZooOptionError('options', options, 'an object of load and creation options');
+  const createOptions: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  for (const k of WEIGHTS_KEYS) delete createOptions[k];
+  const set = options.from !== undefined && options.weights === undefined ? null : (findWeightSet(entry, options.weights) ?? null);
+  if (set === null && options.from === undefined) {
+    throw new ZooUnsupportedWeightsError(
+      `${entry.name} has no published weight set the zoo can load; pass \`from\` (a URL, a file or the bytes of a checkpoint).`,
+    );
+  }
+  if (set?.unsupported && options.from === undefined) {
+    throw new ZooUnsupportedWeightsError(`${entry.name}'s weight set \`${set.name}\` cannot be loaded: ${set.unsupported}`);
+  }
+  const { bytes, source } = await fetchWeights(set, options);
+  const checkpoint = readCheckpoint(bytes);
+
+  const size = set?.preprocessing.inputSize ?? entry.defaultInputSize;
+  const classes = set?.classes.count ?? 1000;
+  const resolved = { inputShape: [size, size, 3], numClasses: classes, ...createOptions } as unknown as O;
+  const headChanged = (resolved.includeTop ?? true) === false || resolved.numClasses !== classes;
+  // A strict load sets every weight, so drawing random ones first would be wasted time; a new
+  // head keeps its initialisation, for training.
+  const model = headChanged ? entry.create(resolved) : withZeroInit(() => entry.create(resolved));
+  try {
+    const rename = entry.checkpointKeys;
+    const report = loadStateDict(model, checkpoint, { strict: !headChanged, ...(rename ? { renameKey: rename } : {}) });
+    if (headChanged) checkHeadOnly(entry, model, report);
+    const info: LoadedWeights = {
+      model: entry.name,
+      set,
+      source,
+      dataConfig: set
+        ? weightDataConfig({ ...set.preprocessing, inputSize: model.inputs[0].shape[1] ?? size })
+        : dataConfig({ cropSize: size }),
+      report,
+    };
+    rememberWeights(model, info);
+    return model;
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+/**
+ * With a new head (other classes, or none), the checkpoint's head is left out and the new one
+ * keeps its initialisation; everything else must load, as with timm's `num_classes=` on a
+ * pretrained model.
+ */
+function checkHeadOnly(entry: ModelEntry, model: tfl.LayersModel, report: StateDictReport): void {
+  const head = headKeys(entry, model);
+  const missing = report.missing.filter((k) => !head.has(k));
+  const mismatched = report.mismatched.filter((m) => !head.has(m.key));
+  if (missing.length || mismatched.length || report.wrongDtype.length) {
+    throw new ZooWeightsError(
+      `The weights do not fit ${entry.name} apart from its head: ` +
+        [
+          missing.length ? `missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}` : '',
+          mismatched.length
+            ? `mis-shaped ${mismatched
+                .map((m) => `${m.key} (${m.got} for ${m.expected})`)
+                .slice(0, 5)
+                .join(', ')}`
+            : '',
+          report.wrongDtype.length ? `not floating point ${report.wrongDtype.map((w) => w.key).join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+        '.',
+    );
+  }
+}
+
+/** State-dict keys of the model's classifier: the weights of the layers after its pre-logits features. */
+function headKeys(entry: ModelEntry, model: tfl.LayersModel): Set<string> {
+  const names = model.layers.map((l) => l.name);
+  let start = names.length;
+  const feature = entry.featureLayer;
+  if (feature !== undefined && names.includes(feature)) start = names.indexOf(feature) + 1;
+  else {
+    // The last Dense layer and whatever follows it (softmax, activations).
+    for (let i = names.length - 1; i >= 0; i--) {
+      if (model.layers[i].getClassName() === 'Dense') {
+        start = i;
+        break;
+      }
+    }
+  }
+  const headLayers = new Set(names.slice(start));
+  const keys = new Set<string>();
+  for (const [key, p] of stateDictParams(model).params) {
+    if (model.layers.some((l) => headLayers.has(l.name) && l.weights.includes(p.variable))) keys.add(key);
+  }
+  return keys;
+}
+
+async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Promise<{ bytes: Uint8Array; source: string }> {
+  const from = options.from;
+  if (from instanceof Uint8Array) return { bytes: await checked(from, options.sha256 || undefined, 'the bytes given'), source: 'bytes' };
+  if (from instanceof ArrayBuffer)
+    return { bytes: await checked(new Uint8Array(from), options.sha256 || undefined, 'the bytes given'), source: 'bytes' };
+  const expected = options.sha256 === false ? undefined : (options.sha256 ?? (from === undefined ? set?.file.sha256 : undefined));
+  let url: string;
+  if (from !== undefined) {
+    const text = String(from);
+    const node = nodeModules();
+    if (node && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+      return { bytes: await checked(await readLocal(text), expected, text), source: text };
+    url = text;
+  } else {
+    url = fileUrl(set!.file, {
+      ...(options.hubEndpoint ? { hubEndpoint: options.hubEndpoint } : {}),
+      ...(options.revision ? { revision: options.revision } : {}),
+      ...(options.mirrors ? { mirrors: options.mirrors } : {}),
+    });
+  }
+  const cache =
+    options.cache === false ? undefined : options.cache === true || options.cache === undefined ? defaultCache() : options.cache;
+  const hit = await cache?.get(url).catch(() => undefined);
+  if (hit && (expected === undefined || hashMatches(await sha256Hex(hit), expected))) return { bytes: hit, source: `cache:${url}` };
+  if (hit) await cache?.delete(url).catch(() => undefined);
+  const bytes = await download(url, {
+    timeoutMs: options.timeoutMs ?? weightsEnv.timeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  await checked(bytes, expected, url);
+  // Only a file that reads as a checkpoint is kept: an error page must not be served from the cache later.
+  readCheckpoint(bytes);
+  await cache?.put(url, bytes).catch(() => undefined);
+  return { bytes, source: url };
+}
+
+async function checked(bytes: Uint8Array, expected: string | undefined, what: string): Promise<Uint8Array> {
+  if (expected === undefined) return bytes;
+  if (!/^[0-9a-f]{8,64}$/i.test(expected)) throw new ZooOptionError('sha256', expected, 'hex digits (8 to 64) of the SHA-256, or false');
+  const actual = await sha256Hex(bytes);
+  if (!hashMatches(actual, expected)) {
+    throw new ZooWeightsIntegrityError(
+      `The SHA-256 of ${what} is ${actual}, not the published ${expected.toLowerCase()}${expected.length < 64 ? '...' : ''}: ` +
+        'the file is corrupt or not the one the source released. Nothing was loaded.',
+    );
+  }
+  return bytes;
+}
+
+/** A local checkpoint (Node): a file, or a folder holding `model.safetensors` or a single checkpoint. */
+async function readLocal(path: string): Promise<Uint8Array> {
+  const { fs, path: p } = nodeModules()!;
+  let stat: import('node:fs').Stats;
+  try {
+    stat = await fs.promises.stat(path);
+  } catch {
+    throw new ZooOptionError('from', path, 'a URL, an existing file or folder, or the bytes of a checkpoint');
+  }
+  if (!stat.isDirectory()) return readWhole(fs, path);
+  const files = await fs.promises.readdir(path);
+  const pick = files.includes('model.safetensors')
+    ? ['model.safetensors']
+    : files.filter((f) => /\.(safetensors|pth|pt|bin|pth\.tar)$/.test(f));
+  if (pick.length !== 1) {
+    throw new ZooOptionError(
+      'from',
+      path,
+      'a folder with model.safetensors or exactly one checkpoint file',
+      `It holds ${pick.length ? pick.join(', ') : 'no .safetensors or .pth file'}.`,
+    );
+  }
+  return readWhole(fs, p.join(path, pick[0]));
+}

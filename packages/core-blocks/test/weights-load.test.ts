@@ -1,0 +1,313 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import {
+  defineModel,
+  exportStateDict,
+  folderCache,
+  hubUrl,
+  type ModelEntry,
+  toSafetensors,
+  type WeightSet,
+  weightsEnv,
+  weightsOf,
+  ZooCheckpointError,
+  ZooOptionError,
+  ZooUnknownWeightsError,
+  ZooUnsupportedWeightsError,
+  ZooWeightsAbortedError,
+  ZooWeightsFetchError,
+  ZooWeightsIntegrityError,
+  ZooWeightsTimeoutError,
+  ZooWeightsTruncatedError,
+} from '../src/index.js';
+import { tinyDefinition } from './helpers/tiny-model.js';
+
+/**
+ * The loader end to end against a server on 127.0.0.1 laid out like the hub and like a plain
+ * download host, with every fault a network gives: the model either loads the right weights or
+ * fails with a typed error, and a failed load leaves no weight behind.
+ */
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+let server: Server;
+let base: string;
+let file: Uint8Array; // a checkpoint of `tiny` with non-trivial weights
+let expected: Map<string, { shape: number[]; data: Float32Array }>;
+const hits = new Map<string, number>();
+const dir = mkdtempSync(join(tmpdir(), 'zoo-weights-'));
+
+function set(name: string, file: WeightSet['file'], extra: Partial<WeightSet> = {}): WeightSet {
+  return {
+    name,
+    publisher: 'torchvision',
+    isDefault: false,
+    file,
+    keys: 'torchvision',
+    preprocessing: { inputSize: 16, resizeSize: 18, interpolation: 'bicubic', mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+    classes: { dataset: 'imagenet-1k', count: 1000 },
+    accuracy: null,
+    license: 'BSD-3-Clause',
+    docs: null,
+    ...extra,
+  };
+}
+
+let entry: ModelEntry;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  // Weights to serve: a model with random weights and perturbed norms, exported as a state dict.
+  const source = defineModel(tinyDefinition).create();
+  for (const w of source.weights) w.write(tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', 7));
+  file = toSafetensors(source);
+  expected = exportStateDict(source);
+  source.dispose();
+  server = createServer((req, res) => {
+    const path = req.url ?? '';
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    if (path.endsWith('/resolve/main/model.safetensors') || path.startsWith('/files/')) {
+      res.writeHead(200, { 'content-length': String(file.length), 'content-type': 'application/octet-stream' });
+      res.end(Buffer.from(file));
+    } else if (path === '/html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>Sign in</title>');
+    } else if (path === '/html-as-octets') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end('<!doctype html><title>Error</title>');
+    } else if (path === '/truncated') {
+      res.writeHead(200, { 'content-length': String(file.length) });
+      res.write(Buffer.from(file.subarray(0, file.length >> 1)), () => res.destroy());
+    } else if (path === '/stall') {
+      res.writeHead(200, { 'content-length': String(file.length) });
+      res.write(Buffer.from(file.subarray(0, 64)));
+      // ... and nothing more until the client gives up (the server closes it in afterAll).
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const hash = sha(file);
+  entry = defineModel({
+    ...tinyDefinition,
+    weights: [
+      set(
+        'HUB',
+        { hub: { repo: 'timm/tiny.test_in1k', file: 'model.safetensors', revision: 'main' }, format: 'safetensors', bytes: null },
+        { publisher: 'timm' },
+      ),
+      set(
+        'V1',
+        { url: `${base}/files/tiny-${hash.slice(0, 8)}.pth`, format: 'pth', sha256: hash.slice(0, 8), bytes: file.length },
+        { isDefault: true },
+      ),
+      set('WRONG_HASH', { url: `${base}/files/tiny-0badc0de.pth`, format: 'pth', sha256: '0badc0de', bytes: file.length }),
+      set('GONE', { url: `${base}/gone.pth`, format: 'pth', bytes: null }),
+      set('HTML', { url: `${base}/html`, format: 'pth', bytes: null }),
+      set('HTML_OCTETS', { url: `${base}/html-as-octets`, format: 'pth', bytes: null }),
+      set('TRUNCATED', { url: `${base}/truncated`, format: 'pth', bytes: null }),
+      set('STALL', { url: `${base}/stall`, format: 'pth', bytes: null }),
+      set('LATER', { url: `${base}/files/later.pth`, format: 'pth', bytes: null }, { unsupported: 'its key names are not mapped yet.' }),
+      set('TEN', { url: `${base}/files/ten.pth`, format: 'pth', bytes: null }, { classes: { dataset: 'other', count: 10 } }),
+    ],
+  });
+  process.env.ZOO_CACHE = join(dir, 'default-cache');
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function variables(): number {
+  return Object.keys(tf.engine().registeredVariables).length;
+}
+
+/** The loaded model's weights equal the served ones, key by key, bit for bit. */
+function expectServedWeights(model: tfl.LayersModel): void {
+  const got = exportStateDict(model);
+  expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [k, v] of expected) expect(got.get(k)!.data).toEqual(v.data);
+}
+
+async function rejectsCleanly(p: Promise<unknown>, type: new (...a: never[]) => Error, message?: RegExp): Promise<void> {
+  const before = variables();
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(type);
+  if (message) expect((err as Error).message).toMatch(message);
+  expect(variables()).toBe(before);
+}
+
+describe('entry.load', () => {
+  it('lists the sets with the default first, and takes the default set for the data configuration', () => {
+    expect(entry.weights[0].name).toBe('V1');
+    expect(entry.dataConfig).toMatchObject({ cropSize: 16, resizeSize: 18, interpolation: 'bicubic', mean: [0.5, 0.5, 0.5] });
+  });
+
+  it('loads the default set by URL, checks its published hash prefix, and remembers the set and its preprocessing', async () => {
+    const seen: number[] = [];
+    const model = await entry.load({ cache: false, onProgress: (p) => seen.push(p.loaded) });
+    expectServedWeights(model);
+    const info = weightsOf(model)!;
+    expect(info.set?.name).toBe('V1');
+    expect(info.source).toBe(`${base}/files/tiny-${sha(file).slice(0, 8)}.pth`);
+    expect(info.dataConfig).toMatchObject({ cropSize: 16, resizeSize: 18, interpolation: 'bicubic', std: [0.25, 0.25, 0.25] });
+    expect(info.report.missing).toEqual([]);
+    expect(seen[0]).toBe(0);
+    expect(seen.at(-1)).toBe(file.length);
+    model.dispose();
+  });
+
+  it('fetches a hub set from <endpoint>/<repo>/resolve/<revision>/<file>, the endpoint set per call or in weightsEnv', async () => {
+    expect(hubUrl({ repo: 'timm/resnet50.a1_in1k', file: 'model.safetensors', revision: 'main' }, 'https://hf.example/')).toBe(
+      'https://hf.example/timm/resnet50.a1_in1k/resolve/main/model.safetensors',
+    );
+    const model = await entry.load({ weights: 'HUB', hubEndpoint: base, cache: false });
+    expectServedWeights(model);
+    model.dispose();
+    const saved = weightsEnv.hubEndpoint;
+    weightsEnv.hubEndpoint = base;
+    try {
+      const again = await entry.load({ weights: 'HUB', cache: false, revision: 'main' });
+      expect(weightsOf(again)!.source).toBe(`${base}/timm/tiny.test_in1k/resolve/main/model.safetensors`);
+      again.dispose();
+    } finally {
+      weightsEnv.hubEndpoint = saved;
+    }
+  });
+
+  it('reads bytes, a local file and a folder holding model.safetensors', async () => {
+    const folder = join(dir, 'snapshot');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'model.safetensors'), file);
+    for (const from of [file, file.slice().buffer, join(folder, 'model.safetensors'), folder]) {
+      const model = await entry.load({ from });
+      expectServedWeights(model);
+      model.dispose();
+    }
+    await rejectsCleanly(entry.load({ from: join(dir, 'nothing-here.pth') }), ZooOptionError, /existing file/);
+  });
+
+  it('keeps a verified copy in the cache, and drops and refetches a corrupted one', async () => {
+    // The hub set: no published hash, so only the cache's own record can catch the corruption.
+    const cache = folderCache(join(dir, 'cache'));
+    const path = '/timm/tiny.test_in1k/resolve/main/model.safetensors';
+    const load = () => entry.load({ weights: 'HUB', hubEndpoint: base, cache });
+    const before = hits.get(path) ?? 0;
+    const first = await load();
+    expect(hits.get(path)).toBe(before + 1);
+    const second = await load();
+    expect(hits.get(path)).toBe(before + 1);
+    expect(weightsOf(second)!.source).toMatch(/^cache:/);
+    // Flip one byte of the cached copy: it no longer matches its recorded hash.
+    const entries = readdirSync(join(dir, 'cache', 'weights'));
+    expect(entries).toHaveLength(1);
+    const data = join(dir, 'cache', 'weights', entries[0], 'data');
+    const bytes = readFileSync(data);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(data, bytes);
+    const third = await load();
+    expect(hits.get(path)).toBe(before + 2);
+    expect(weightsOf(third)!.source).not.toMatch(/^cache:/);
+    expectServedWeights(third);
+    for (const m of [first, second, third]) m.dispose();
+  });
+
+  it('checks a cached copy against the published hash too', async () => {
+    const cache = folderCache(join(dir, 'cache-published'));
+    const url = entry.weights.find((s) => s.name === 'V1')!.file.url!;
+    // A cache whose record is consistent but whose bytes are not the published file.
+    await cache.put(url, new Uint8Array([1, 2, 3]));
+    const model = await entry.load({ cache });
+    expect(weightsOf(model)!.source).toBe(url);
+    expectServedWeights(model);
+    model.dispose();
+  });
+
+  it('uses the default folder cache in Node (ZOO_CACHE)', async () => {
+    const model = await entry.load({ weights: 'HUB', hubEndpoint: base });
+    expect(readdirSync(join(dir, 'default-cache', 'weights'))).toHaveLength(1);
+    const again = await entry.load({ weights: 'HUB', hubEndpoint: base });
+    expect(weightsOf(again)!.source).toMatch(/^cache:/);
+    model.dispose();
+    again.dispose();
+  });
+
+  it('builds a new head for other classes, or none, and loads everything else', async () => {
+    const ten = await entry.load({ numClasses: 10, cache: false });
+    expect(ten.outputs[0].shape).toEqual([null, 10]);
+    expect(
+      weightsOf(ten)!
+        .report.mismatched.map((m) => m.key)
+        .sort(),
+    ).toEqual(['fc.bias', 'fc.weight']);
+    const headless = await entry.load({ includeTop: false, pooling: 'avg', cache: false });
+    expect(headless.outputs[0].shape).toEqual([null, 8]);
+    const got = exportStateDict(headless);
+    expect(got.get('conv1.weight')!.data).toEqual(expected.get('conv1.weight')!.data);
+    ten.dispose();
+    headless.dispose();
+  });
+
+  it('refuses an unknown set with suggestions, and a set it cannot load with the reason', async () => {
+    await rejectsCleanly(entry.load({ weights: 'V2' }), ZooUnknownWeightsError, /Did you mean `V1`/);
+    await rejectsCleanly(entry.load({ weights: 'LATER' }), ZooUnsupportedWeightsError, /key names are not mapped yet/);
+    const none = defineModel(tinyDefinition);
+    await rejectsCleanly(none.load(), ZooUnsupportedWeightsError, /pass `from`/);
+  });
+
+  it('refuses a checkpoint for other classes than the set says, leaving nothing behind', async () => {
+    await rejectsCleanly(entry.load({ weights: 'TEN', cache: false }), ZooCheckpointError, /fc\.weight/);
+  });
+
+  describe('faults: a typed error, and no weight left behind', () => {
+    it('404', () => rejectsCleanly(entry.load({ weights: 'GONE', cache: false }), ZooWeightsFetchError, /HTTP 404.*no such file/));
+    it('a wrong hash', () => rejectsCleanly(entry.load({ weights: 'WRONG_HASH', cache: false }), ZooWeightsIntegrityError, /0badc0de/));
+    it('a wrong hash given by the caller, and a malformed one', async () => {
+      await rejectsCleanly(entry.load({ from: file, sha256: 'f'.repeat(64) }), ZooWeightsIntegrityError);
+      await rejectsCleanly(entry.load({ from: file, sha256: 'xyz' }), ZooOptionError);
+    });
+    it('an HTML page served as HTML', () =>
+      rejectsCleanly(entry.load({ weights: 'HTML', cache: false }), ZooWeightsFetchError, /HTML page/));
+    it('an HTML page served as bytes', () =>
+      rejectsCleanly(entry.load({ weights: 'HTML_OCTETS', cache: false }), ZooCheckpointError, /HTML/));
+    it('a truncated body', () =>
+      rejectsCleanly(entry.load({ weights: 'TRUNCATED', cache: false }), ZooWeightsTruncatedError, /closed after|cut short/));
+    it('a stalled connection', () =>
+      rejectsCleanly(entry.load({ weights: 'STALL', cache: false, timeoutMs: 300 }), ZooWeightsTimeoutError, /300 ms/));
+    it("the caller's abort signal", async () => {
+      const controller = new AbortController();
+      const p = entry.load({ weights: 'STALL', cache: false, timeoutMs: 10_000, signal: controller.signal });
+      setTimeout(() => controller.abort(), 100);
+      await rejectsCleanly(p, ZooWeightsAbortedError);
+      await rejectsCleanly(entry.load({ cache: false, signal: AbortSignal.abort() }), ZooWeightsAbortedError);
+    });
+    it('a refused connection', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise((resolve) => closed.close(resolve));
+      await rejectsCleanly(entry.load({ from: `http://127.0.0.1:${port}/x.pth`, cache: false }), ZooWeightsFetchError, /Could not fetch/);
+    });
+    it('nothing bad is cached', async () => {
+      const cache = folderCache(join(dir, 'fault-cache'));
+      await rejectsCleanly(entry.load({ weights: 'HTML_OCTETS', cache }), ZooCheckpointError);
+      await rejectsCleanly(entry.load({ weights: 'WRONG_HASH', cache }), ZooWeightsIntegrityError);
+      expect(() => readdirSync(join(dir, 'fault-cache', 'weights'))).toThrow();
+    });
+  });
+});
