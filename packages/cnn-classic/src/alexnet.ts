@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
 import { type HeadStep, mlpHead } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /** One step of torchvision's `features` Sequential: a conv (with its ReLU after it) or a max pool. */
 type FeatureStep = { conv: number; kernel: number; stride?: number; padding: number } | 'pool';
@@ -36,6 +37,7 @@ function features(input: tfl.SymbolicTensor): tfl.SymbolicTensor {
 
 export const alexnet: ModelEntry = /* @__PURE__ */ defineModel({
   name: 'alexnet',
+  weights: WEIGHTS.alexnet,
   family: 'AlexNet',
   package: PACKAGE,
   paper: {

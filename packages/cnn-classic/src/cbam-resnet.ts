@@ -9,10 +9,12 @@ import {
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
+  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
 import { type ResNetBody, resnetFeatures } from './resnet.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * CBAM-ResNet as its authors build it (Jongchan/attention-module, `MODELS/model_resnet.py`,
@@ -75,10 +77,11 @@ function classifier(features: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTens
   return apply(dense(o.numClasses, 'fc'), x);
 }
 
-function entry(name: CbamResNetName): ModelEntry<CbamResNetOptions> {
+function entry(name: CbamResNetName, weights: readonly WeightSet[]): ModelEntry<CbamResNetOptions> {
   const spec: ResNetBody = CBAM_RESNET_SPECS[name];
   return defineModel<CbamResNetOptions, Resolved>({
     name,
+    weights,
     family: 'CBAM',
     package: PACKAGE,
     paper: PAPER,
@@ -99,7 +102,7 @@ function entry(name: CbamResNetName): ModelEntry<CbamResNetOptions> {
   });
 }
 
-export const cbam_resnet18 = /* @__PURE__ */ entry('cbam_resnet18');
-export const cbam_resnet34 = /* @__PURE__ */ entry('cbam_resnet34');
-export const cbam_resnet50 = /* @__PURE__ */ entry('cbam_resnet50');
-export const cbam_resnet101 = /* @__PURE__ */ entry('cbam_resnet101');
+export const cbam_resnet18 = /* @__PURE__ */ entry('cbam_resnet18', WEIGHTS.cbam_resnet18);
+export const cbam_resnet34 = /* @__PURE__ */ entry('cbam_resnet34', WEIGHTS.cbam_resnet34);
+export const cbam_resnet50 = /* @__PURE__ */ entry('cbam_resnet50', WEIGHTS.cbam_resnet50);
+export const cbam_resnet101 = /* @__PURE__ */ entry('cbam_resnet101', WEIGHTS.cbam_resnet101);

@@ -14,8 +14,10 @@ import {
   type ModelEntry,
   type ResolvedOptions,
   StochasticDepth,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ConvNeXt as torchvision builds it (`torchvision/models/convnext.py`): a 4x4 patchify stem,
@@ -94,10 +96,11 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 /** ConvNeXt's creation options: the common ones plus `dropPathRate`. */
 export type ConvNeXtOptions = CreateOptions & { dropPathRate?: number };
 
-function entry(name: ConvNeXtName): ModelEntry<ConvNeXtOptions> {
+function entry(name: ConvNeXtName, weights: readonly WeightSet[]): ModelEntry<ConvNeXtOptions> {
   const spec: ConvNeXtSpec = CONVNEXT_SPECS[name];
   return defineModel<ConvNeXtOptions, ResolvedOptions & { dropPathRate: number }>({
     name,
+    weights,
     family: 'ConvNeXt',
     package: PACKAGE,
     paper: {
@@ -114,7 +117,7 @@ function entry(name: ConvNeXtName): ModelEntry<ConvNeXtOptions> {
   });
 }
 
-export const convnext_tiny = /* @__PURE__ */ entry('convnext_tiny');
-export const convnext_small = /* @__PURE__ */ entry('convnext_small');
-export const convnext_base = /* @__PURE__ */ entry('convnext_base');
-export const convnext_large = /* @__PURE__ */ entry('convnext_large');
+export const convnext_tiny = /* @__PURE__ */ entry('convnext_tiny', WEIGHTS.convnext_tiny);
+export const convnext_small = /* @__PURE__ */ entry('convnext_small', WEIGHTS.convnext_small);
+export const convnext_base = /* @__PURE__ */ entry('convnext_base', WEIGHTS.convnext_base);
+export const convnext_large = /* @__PURE__ */ entry('convnext_large', WEIGHTS.convnext_large);

@@ -10,8 +10,10 @@ import {
   linearClassifier,
   MaxPool2d,
   type ModelEntry,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * DenseNet-BC as torchvision builds it (`torchvision/models/densenet.py`): each dense layer sees
@@ -93,10 +95,11 @@ function features(spec: DenseNetSpec, input: tfl.SymbolicTensor): tfl.SymbolicTe
   return apply(activation('relu', 'relu'), x);
 }
 
-function entry(name: DenseNetName): ModelEntry {
+function entry(name: DenseNetName, weights: readonly WeightSet[]): ModelEntry {
   const spec: DenseNetSpec = DENSENET_SPECS[name];
   return defineModel({
     name,
+    weights,
     family: 'DenseNet',
     package: PACKAGE,
     paper: {
@@ -105,6 +108,7 @@ function entry(name: DenseNetName): ModelEntry {
       year: 2016,
       url: 'https://arxiv.org/abs/1608.06993',
     },
+    checkpointKeys: legacyDenseNetKey,
     architecture: {
       features: (input) => features(spec, input),
       classifier: (x, o) => linearClassifier(x, o, { fc: 'classifier' }),
@@ -112,7 +116,15 @@ function entry(name: DenseNetName): ModelEntry {
   });
 }
 
-export const densenet121 = /* @__PURE__ */ entry('densenet121');
-export const densenet161 = /* @__PURE__ */ entry('densenet161');
-export const densenet169 = /* @__PURE__ */ entry('densenet169');
-export const densenet201 = /* @__PURE__ */ entry('densenet201');
+/**
+ * torchvision's released DenseNet files predate its module names: `denselayer1.norm.1.weight`
+ * for `denselayer1.norm1.weight`. Renamed as torchvision's `_load_state_dict` renames them.
+ */
+export function legacyDenseNetKey(key: string): string {
+  return key.replace(/^(.*denselayer\d+\.(?:norm|relu|conv))\.([12]\.(?:weight|bias|running_mean|running_var))$/, (_, a, b) => a + b);
+}
+
+export const densenet121 = /* @__PURE__ */ entry('densenet121', WEIGHTS.densenet121);
+export const densenet161 = /* @__PURE__ */ entry('densenet161', WEIGHTS.densenet161);
+export const densenet169 = /* @__PURE__ */ entry('densenet169', WEIGHTS.densenet169);
+export const densenet201 = /* @__PURE__ */ entry('densenet201', WEIGHTS.densenet201);

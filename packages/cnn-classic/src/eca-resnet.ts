@@ -6,9 +6,11 @@ import {
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
 import { type ResNetBody, resnetFeatures } from './resnet.js';
+import * as WEIGHTS from './weights.generated.js';
 
 type Four = readonly [number, number, number, number];
 
@@ -50,10 +52,11 @@ type Resolved = ResolvedOptions & { kernelSizes: EcaKernelSizes };
 
 const isOddPositive = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0 && v % 2 === 1;
 
-function entry(name: EcaResNetName): ModelEntry<EcaResNetOptions> {
+function entry(name: EcaResNetName, weights: readonly WeightSet[]): ModelEntry<EcaResNetOptions> {
   const spec: EcaResNetSpec = ECA_RESNET_SPECS[name];
   return defineModel<EcaResNetOptions, Resolved>({
     name,
+    weights,
     family: 'ECA-Net',
     package: PACKAGE,
     paper: PAPER,
@@ -78,7 +81,7 @@ function entry(name: EcaResNetName): ModelEntry<EcaResNetOptions> {
   });
 }
 
-export const eca_resnet18 = /* @__PURE__ */ entry('eca_resnet18');
-export const eca_resnet34 = /* @__PURE__ */ entry('eca_resnet34');
-export const eca_resnet50 = /* @__PURE__ */ entry('eca_resnet50');
-export const eca_resnet101 = /* @__PURE__ */ entry('eca_resnet101');
+export const eca_resnet18 = /* @__PURE__ */ entry('eca_resnet18', WEIGHTS.eca_resnet18);
+export const eca_resnet34 = /* @__PURE__ */ entry('eca_resnet34', WEIGHTS.eca_resnet34);
+export const eca_resnet50 = /* @__PURE__ */ entry('eca_resnet50', WEIGHTS.eca_resnet50);
+export const eca_resnet101 = /* @__PURE__ */ entry('eca_resnet101', WEIGHTS.eca_resnet101);

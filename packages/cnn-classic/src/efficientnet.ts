@@ -11,8 +11,10 @@ import {
   makeDivisible,
   type NormArgs,
   type ResolvedOptions,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * EfficientNet-B0..B7 as torchvision builds them (`torchvision/models/efficientnet.py`): the B0
@@ -122,10 +124,11 @@ export function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, drop
 /** EfficientNet's creation options: the common ones plus `dropPathRate`. */
 export type EfficientNetOptions = CreateOptions & { dropPathRate?: number };
 
-function entry(name: EfficientNetName): ModelEntry<EfficientNetOptions> {
+function entry(name: EfficientNetName, weights: readonly WeightSet[]): ModelEntry<EfficientNetOptions> {
   const spec: EfficientNetSpec = EFFICIENTNET_SPECS[name];
   return defineModel<EfficientNetOptions, ResolvedOptions & { dropPathRate: number }>({
     name,
+    weights,
     family: 'EfficientNet',
     package: PACKAGE,
     paper: {
@@ -149,11 +152,11 @@ function entry(name: EfficientNetName): ModelEntry<EfficientNetOptions> {
   });
 }
 
-export const efficientnet_b0 = /* @__PURE__ */ entry('efficientnet_b0');
-export const efficientnet_b1 = /* @__PURE__ */ entry('efficientnet_b1');
-export const efficientnet_b2 = /* @__PURE__ */ entry('efficientnet_b2');
-export const efficientnet_b3 = /* @__PURE__ */ entry('efficientnet_b3');
-export const efficientnet_b4 = /* @__PURE__ */ entry('efficientnet_b4');
-export const efficientnet_b5 = /* @__PURE__ */ entry('efficientnet_b5');
-export const efficientnet_b6 = /* @__PURE__ */ entry('efficientnet_b6');
-export const efficientnet_b7 = /* @__PURE__ */ entry('efficientnet_b7');
+export const efficientnet_b0 = /* @__PURE__ */ entry('efficientnet_b0', WEIGHTS.efficientnet_b0);
+export const efficientnet_b1 = /* @__PURE__ */ entry('efficientnet_b1', WEIGHTS.efficientnet_b1);
+export const efficientnet_b2 = /* @__PURE__ */ entry('efficientnet_b2', WEIGHTS.efficientnet_b2);
+export const efficientnet_b3 = /* @__PURE__ */ entry('efficientnet_b3', WEIGHTS.efficientnet_b3);
+export const efficientnet_b4 = /* @__PURE__ */ entry('efficientnet_b4', WEIGHTS.efficientnet_b4);
+export const efficientnet_b5 = /* @__PURE__ */ entry('efficientnet_b5', WEIGHTS.efficientnet_b5);
+export const efficientnet_b6 = /* @__PURE__ */ entry('efficientnet_b6', WEIGHTS.efficientnet_b6);
+export const efficientnet_b7 = /* @__PURE__ */ entry('efficientnet_b7', WEIGHTS.efficientnet_b7);

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { apply, type ConvNormActArgs, convNormAct, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * GoogLeNet (Inception v1) as torchvision builds it (`torchvision/models/googlenet.py`) for
@@ -88,6 +89,7 @@ function features(input: tfl.SymbolicTensor): tfl.SymbolicTensor {
 
 export const googlenet: ModelEntry = /* @__PURE__ */ defineModel({
   name: 'googlenet',
+  weights: WEIGHTS.googlenet,
   family: 'GoogLeNet',
   package: PACKAGE,
   paper: {

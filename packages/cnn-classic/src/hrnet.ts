@@ -13,10 +13,12 @@ import {
   type PaperRef,
   type ResolvedOptions,
   resolveOptions,
+  type WeightSet,
   ZooOptionError,
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * HRNet for classification (Wang et al.; HRNet/HRNet-Image-Classification, as timm carries it
@@ -298,10 +300,11 @@ function multiMapModel(name: string, spec: HRNetSpec, o: Resolved): tfl.LayersMo
   return tfl.model({ inputs: input, outputs, name });
 }
 
-function entry(name: HRNetName): ModelEntry<HRNetOptions> {
+function entry(name: HRNetName, weights: readonly WeightSet[]): ModelEntry<HRNetOptions> {
   const spec: HRNetSpec = HRNET_SPECS[name];
   const base = defineModel<HRNetOptions, Resolved>({
     name,
+    weights,
     family: 'HRNet',
     package: PACKAGE,
     paper: PAPER,
@@ -328,12 +331,12 @@ function entry(name: HRNetName): ModelEntry<HRNetOptions> {
   };
 }
 
-export const hrnet_w18_small = /* @__PURE__ */ entry('hrnet_w18_small');
-export const hrnet_w18_small_v2 = /* @__PURE__ */ entry('hrnet_w18_small_v2');
-export const hrnet_w18 = /* @__PURE__ */ entry('hrnet_w18');
-export const hrnet_w30 = /* @__PURE__ */ entry('hrnet_w30');
-export const hrnet_w32 = /* @__PURE__ */ entry('hrnet_w32');
-export const hrnet_w40 = /* @__PURE__ */ entry('hrnet_w40');
-export const hrnet_w44 = /* @__PURE__ */ entry('hrnet_w44');
-export const hrnet_w48 = /* @__PURE__ */ entry('hrnet_w48');
-export const hrnet_w64 = /* @__PURE__ */ entry('hrnet_w64');
+export const hrnet_w18_small = /* @__PURE__ */ entry('hrnet_w18_small', WEIGHTS.hrnet_w18_small);
+export const hrnet_w18_small_v2 = /* @__PURE__ */ entry('hrnet_w18_small_v2', WEIGHTS.hrnet_w18_small_v2);
+export const hrnet_w18 = /* @__PURE__ */ entry('hrnet_w18', WEIGHTS.hrnet_w18);
+export const hrnet_w30 = /* @__PURE__ */ entry('hrnet_w30', WEIGHTS.hrnet_w30);
+export const hrnet_w32 = /* @__PURE__ */ entry('hrnet_w32', WEIGHTS.hrnet_w32);
+export const hrnet_w40 = /* @__PURE__ */ entry('hrnet_w40', WEIGHTS.hrnet_w40);
+export const hrnet_w44 = /* @__PURE__ */ entry('hrnet_w44', WEIGHTS.hrnet_w44);
+export const hrnet_w48 = /* @__PURE__ */ entry('hrnet_w48', WEIGHTS.hrnet_w48);
+export const hrnet_w64 = /* @__PURE__ */ entry('hrnet_w64', WEIGHTS.hrnet_w64);

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, convNormAct, defineModel, MaxPool2d, type ModelEntry, type PaperRef } from '@zoo/core-blocks';
+import { activation, apply, convNormAct, defineModel, MaxPool2d, type ModelEntry, type PaperRef, type WeightSet } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ResNet, ResNeXt and Wide ResNet as torchvision builds them (`torchvision/models/resnet.py`,
@@ -174,10 +175,11 @@ function residual(x: tfl.SymbolicTensor, y: tfl.SymbolicTensor, name: string, in
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ResNetName): ModelEntry {
+function entry(name: ResNetName, weights: readonly WeightSet[]): ModelEntry {
   const spec: ResNetSpec = RESNET_SPECS[name];
   return defineModel({
     name,
+    weights,
     family: spec.family,
     package: PACKAGE,
     paper: PAPERS[spec.family],
@@ -185,13 +187,13 @@ function entry(name: ResNetName): ModelEntry {
   });
 }
 
-export const resnet18 = /* @__PURE__ */ entry('resnet18');
-export const resnet34 = /* @__PURE__ */ entry('resnet34');
-export const resnet50 = /* @__PURE__ */ entry('resnet50');
-export const resnet101 = /* @__PURE__ */ entry('resnet101');
-export const resnet152 = /* @__PURE__ */ entry('resnet152');
-export const resnext50_32x4d = /* @__PURE__ */ entry('resnext50_32x4d');
-export const resnext101_32x8d = /* @__PURE__ */ entry('resnext101_32x8d');
-export const resnext101_64x4d = /* @__PURE__ */ entry('resnext101_64x4d');
-export const wide_resnet50_2 = /* @__PURE__ */ entry('wide_resnet50_2');
-export const wide_resnet101_2 = /* @__PURE__ */ entry('wide_resnet101_2');
+export const resnet18 = /* @__PURE__ */ entry('resnet18', WEIGHTS.resnet18);
+export const resnet34 = /* @__PURE__ */ entry('resnet34', WEIGHTS.resnet34);
+export const resnet50 = /* @__PURE__ */ entry('resnet50', WEIGHTS.resnet50);
+export const resnet101 = /* @__PURE__ */ entry('resnet101', WEIGHTS.resnet101);
+export const resnet152 = /* @__PURE__ */ entry('resnet152', WEIGHTS.resnet152);
+export const resnext50_32x4d = /* @__PURE__ */ entry('resnext50_32x4d', WEIGHTS.resnext50_32x4d);
+export const resnext101_32x8d = /* @__PURE__ */ entry('resnext101_32x8d', WEIGHTS.resnext101_32x8d);
+export const resnext101_64x4d = /* @__PURE__ */ entry('resnext101_64x4d', WEIGHTS.resnext101_64x4d);
+export const wide_resnet50_2 = /* @__PURE__ */ entry('wide_resnet50_2', WEIGHTS.wide_resnet50_2);
+export const wide_resnet101_2 = /* @__PURE__ */ entry('wide_resnet101_2', WEIGHTS.wide_resnet101_2);

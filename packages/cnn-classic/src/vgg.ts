@@ -1,7 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, batchNorm2d, Conv2d, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
+import { activation, apply, batchNorm2d, Conv2d, defineModel, MaxPool2d, type ModelEntry, type WeightSet } from '@zoo/core-blocks';
 import { type HeadStep, mlpHead } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * VGG as torchvision builds it (`torchvision/models/vgg.py`): the paper's configurations A, B, D
@@ -50,10 +51,11 @@ function features(spec: VggSpec, input: tfl.SymbolicTensor): tfl.SymbolicTensor 
   return x;
 }
 
-function entry(name: VggName): ModelEntry {
+function entry(name: VggName, weights: readonly WeightSet[]): ModelEntry {
   const spec: VggSpec = VGG_SPECS[name];
   return defineModel({
     name,
+    weights,
     family: 'VGG',
     package: PACKAGE,
     paper: {
@@ -70,11 +72,11 @@ function entry(name: VggName): ModelEntry {
   });
 }
 
-export const vgg11 = /* @__PURE__ */ entry('vgg11');
-export const vgg11_bn = /* @__PURE__ */ entry('vgg11_bn');
-export const vgg13 = /* @__PURE__ */ entry('vgg13');
-export const vgg13_bn = /* @__PURE__ */ entry('vgg13_bn');
-export const vgg16 = /* @__PURE__ */ entry('vgg16');
-export const vgg16_bn = /* @__PURE__ */ entry('vgg16_bn');
-export const vgg19 = /* @__PURE__ */ entry('vgg19');
-export const vgg19_bn = /* @__PURE__ */ entry('vgg19_bn');
+export const vgg11 = /* @__PURE__ */ entry('vgg11', WEIGHTS.vgg11);
+export const vgg11_bn = /* @__PURE__ */ entry('vgg11_bn', WEIGHTS.vgg11_bn);
+export const vgg13 = /* @__PURE__ */ entry('vgg13', WEIGHTS.vgg13);
+export const vgg13_bn = /* @__PURE__ */ entry('vgg13_bn', WEIGHTS.vgg13_bn);
+export const vgg16 = /* @__PURE__ */ entry('vgg16', WEIGHTS.vgg16);
+export const vgg16_bn = /* @__PURE__ */ entry('vgg16_bn', WEIGHTS.vgg16_bn);
+export const vgg19 = /* @__PURE__ */ entry('vgg19', WEIGHTS.vgg19);
+export const vgg19_bn = /* @__PURE__ */ entry('vgg19_bn', WEIGHTS.vgg19_bn);

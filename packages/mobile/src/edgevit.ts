@@ -20,9 +20,11 @@ import {
   patchEmbed,
   type ResolvedOptions,
   StochasticDepth,
+  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * EdgeViT as its authors wrote it (saic-fi/edgevit, `src/edgevit.py`): four stages, each a patch
@@ -170,10 +172,11 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: EdgeViTName): ModelEntry<EdgeViTOptions> {
+function entry(name: EdgeViTName, weights: readonly WeightSet[]): ModelEntry<EdgeViTOptions> {
   const spec: EdgeViTSpec = EDGEVIT_SPECS[name];
   return defineModel<EdgeViTOptions, EdgeViTResolved>({
     name,
+    weights,
     family: 'EdgeViT',
     package: PACKAGE,
     paper: PAPER,
@@ -184,6 +187,6 @@ function entry(name: EdgeViTName): ModelEntry<EdgeViTOptions> {
   });
 }
 
-export const edgevit_xxs = /* @__PURE__ */ entry('edgevit_xxs');
-export const edgevit_xs = /* @__PURE__ */ entry('edgevit_xs');
-export const edgevit_s = /* @__PURE__ */ entry('edgevit_s');
+export const edgevit_xxs = /* @__PURE__ */ entry('edgevit_xxs', WEIGHTS.edgevit_xxs);
+export const edgevit_xs = /* @__PURE__ */ entry('edgevit_xs', WEIGHTS.edgevit_xs);
+export const edgevit_s = /* @__PURE__ */ entry('edgevit_s', WEIGHTS.edgevit_s);

@@ -8,8 +8,10 @@ import {
   makeDivisible,
   type PaperRef,
   type ResolvedOptions,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
 /**
@@ -100,9 +102,10 @@ function features(input: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: MobileNetV1Name): ModelEntry<MobileNetV1Options> {
+function entry(name: MobileNetV1Name, weights: readonly WeightSet[]): ModelEntry<MobileNetV1Options> {
   return defineModel<MobileNetV1Options, Resolved>({
     name,
+    weights,
     family: 'MobileNetV1',
     package: PACKAGE,
     paper: PAPER,
@@ -115,7 +118,7 @@ function entry(name: MobileNetV1Name): ModelEntry<MobileNetV1Options> {
   });
 }
 
-export const mobilenet_v1_100 = /* @__PURE__ */ entry('mobilenet_v1_100');
-export const mobilenet_v1_075 = /* @__PURE__ */ entry('mobilenet_v1_075');
-export const mobilenet_v1_050 = /* @__PURE__ */ entry('mobilenet_v1_050');
-export const mobilenet_v1_025 = /* @__PURE__ */ entry('mobilenet_v1_025');
+export const mobilenet_v1_100 = /* @__PURE__ */ entry('mobilenet_v1_100', WEIGHTS.mobilenet_v1_100);
+export const mobilenet_v1_075 = /* @__PURE__ */ entry('mobilenet_v1_075', WEIGHTS.mobilenet_v1_075);
+export const mobilenet_v1_050 = /* @__PURE__ */ entry('mobilenet_v1_050', WEIGHTS.mobilenet_v1_050);
+export const mobilenet_v1_025 = /* @__PURE__ */ entry('mobilenet_v1_025', WEIGHTS.mobilenet_v1_025);

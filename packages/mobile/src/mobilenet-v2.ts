@@ -9,8 +9,10 @@ import {
   makeDivisible,
   type PaperRef,
   type ResolvedOptions,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
 /**
@@ -84,9 +86,10 @@ function features(input: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
 }
 
 // The entry is pure so that a bundler drops it when an app does not import it.
-function entry(): ModelEntry<MobileNetV2Options> {
+function entry(weights: readonly WeightSet[]): ModelEntry<MobileNetV2Options> {
   return defineModel<MobileNetV2Options, Resolved>({
     name: 'mobilenet_v2',
+    weights,
     family: 'MobileNetV2',
     package: PACKAGE,
     paper: PAPER,
@@ -100,4 +103,4 @@ function entry(): ModelEntry<MobileNetV2Options> {
   });
 }
 
-export const mobilenet_v2 = /* @__PURE__ */ entry();
+export const mobilenet_v2 = /* @__PURE__ */ entry(WEIGHTS.mobilenet_v2);

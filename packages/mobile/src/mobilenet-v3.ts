@@ -12,8 +12,10 @@ import {
   makeDivisible,
   type PaperRef,
   type ResolvedOptions,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
 /**
@@ -142,10 +144,11 @@ function classifier(spec: MobileNetV3Spec, x: tfl.SymbolicTensor, o: Resolved): 
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: MobileNetV3Name): ModelEntry<MobileNetV3Options> {
+function entry(name: MobileNetV3Name, weights: readonly WeightSet[]): ModelEntry<MobileNetV3Options> {
   const spec: MobileNetV3Spec = MOBILENET_V3_SPECS[name];
   return defineModel<MobileNetV3Options, Resolved>({
     name,
+    weights,
     family: 'MobileNetV3',
     package: PACKAGE,
     paper: PAPER,
@@ -158,5 +161,5 @@ function entry(name: MobileNetV3Name): ModelEntry<MobileNetV3Options> {
   });
 }
 
-export const mobilenet_v3_large = /* @__PURE__ */ entry('mobilenet_v3_large');
-export const mobilenet_v3_small = /* @__PURE__ */ entry('mobilenet_v3_small');
+export const mobilenet_v3_large = /* @__PURE__ */ entry('mobilenet_v3_large', WEIGHTS.mobilenet_v3_large);
+export const mobilenet_v3_small = /* @__PURE__ */ entry('mobilenet_v3_small', WEIGHTS.mobilenet_v3_small);

@@ -11,8 +11,10 @@ import {
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ShuffleNetV1 as its authors build it (megvii-model/ShuffleNet-Series, `ShuffleNetV1/`):
@@ -127,10 +129,11 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ShuffleNetV1Name): ModelEntry {
+function entry(name: ShuffleNetV1Name, weights: readonly WeightSet[]): ModelEntry {
   const spec: ShuffleNetV1Spec = SHUFFLENET_V1_SPECS[name];
   return defineModel({
     name,
+    weights,
     family: 'ShuffleNetV1',
     package: PACKAGE,
     paper: PAPER,
@@ -138,10 +141,10 @@ function entry(name: ShuffleNetV1Name): ModelEntry {
   });
 }
 
-export const shufflenet_v1_g1_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g1_x1_0');
-export const shufflenet_v1_g2_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g2_x1_0');
-export const shufflenet_v1_g3_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g3_x1_0');
-export const shufflenet_v1_g4_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g4_x1_0');
-export const shufflenet_v1_g8_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g8_x1_0');
-export const shufflenet_v1_g3_x0_5 = /* @__PURE__ */ entry('shufflenet_v1_g3_x0_5');
-export const shufflenet_v1_g3_x2_0 = /* @__PURE__ */ entry('shufflenet_v1_g3_x2_0');
+export const shufflenet_v1_g1_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g1_x1_0', WEIGHTS.shufflenet_v1_g1_x1_0);
+export const shufflenet_v1_g2_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g2_x1_0', WEIGHTS.shufflenet_v1_g2_x1_0);
+export const shufflenet_v1_g3_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g3_x1_0', WEIGHTS.shufflenet_v1_g3_x1_0);
+export const shufflenet_v1_g4_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g4_x1_0', WEIGHTS.shufflenet_v1_g4_x1_0);
+export const shufflenet_v1_g8_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g8_x1_0', WEIGHTS.shufflenet_v1_g8_x1_0);
+export const shufflenet_v1_g3_x0_5 = /* @__PURE__ */ entry('shufflenet_v1_g3_x0_5', WEIGHTS.shufflenet_v1_g3_x0_5);
+export const shufflenet_v1_g3_x2_0 = /* @__PURE__ */ entry('shufflenet_v1_g3_x2_0', WEIGHTS.shufflenet_v1_g3_x2_0);

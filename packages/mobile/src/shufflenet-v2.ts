@@ -9,8 +9,10 @@ import {
   MaxPool2d,
   type ModelEntry,
   type PaperRef,
+  type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ShuffleNetV2 as torchvision builds it (`torchvision/models/shufflenetv2.py`): units that split
@@ -99,10 +101,11 @@ export function unit(x: tfl.SymbolicTensor, name: string, outChannels: number, s
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ShuffleNetV2Name): ModelEntry {
+function entry(name: ShuffleNetV2Name, weights: readonly WeightSet[]): ModelEntry {
   const spec: ShuffleNetV2Spec = SHUFFLENET_V2_SPECS[name];
   return defineModel({
     name,
+    weights,
     family: 'ShuffleNetV2',
     package: PACKAGE,
     paper: PAPER,
@@ -114,7 +117,7 @@ function entry(name: ShuffleNetV2Name): ModelEntry {
   });
 }
 
-export const shufflenet_v2_x0_5 = /* @__PURE__ */ entry('shufflenet_v2_x0_5');
-export const shufflenet_v2_x1_0 = /* @__PURE__ */ entry('shufflenet_v2_x1_0');
-export const shufflenet_v2_x1_5 = /* @__PURE__ */ entry('shufflenet_v2_x1_5');
-export const shufflenet_v2_x2_0 = /* @__PURE__ */ entry('shufflenet_v2_x2_0');
+export const shufflenet_v2_x0_5 = /* @__PURE__ */ entry('shufflenet_v2_x0_5', WEIGHTS.shufflenet_v2_x0_5);
+export const shufflenet_v2_x1_0 = /* @__PURE__ */ entry('shufflenet_v2_x1_0', WEIGHTS.shufflenet_v2_x1_0);
+export const shufflenet_v2_x1_5 = /* @__PURE__ */ entry('shufflenet_v2_x1_5', WEIGHTS.shufflenet_v2_x1_5);
+export const shufflenet_v2_x2_0 = /* @__PURE__ */ entry('shufflenet_v2_x2_0', WEIGHTS.shufflenet_v2_x2_0);

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry, type PaperRef } from '@zoo/core-blocks';
+import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry, type PaperRef, type WeightSet } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * SqueezeNet as torchvision builds it (`torchvision/models/squeezenet.py`): Fire modules (a 1x1
@@ -65,10 +66,11 @@ function classifier(x: tfl.SymbolicTensor, o: { numClasses: number; dropRate: nu
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: SqueezeNetName): ModelEntry {
+function entry(name: SqueezeNetName, weights: readonly WeightSet[]): ModelEntry {
   const spec: SqueezeNetSpec = SQUEEZENET_SPECS[name];
   return defineModel({
     name,
+    weights,
     family: 'SqueezeNet',
     package: PACKAGE,
     paper: PAPER,
@@ -77,5 +79,5 @@ function entry(name: SqueezeNetName): ModelEntry {
   });
 }
 
-export const squeezenet1_0 = /* @__PURE__ */ entry('squeezenet1_0');
-export const squeezenet1_1 = /* @__PURE__ */ entry('squeezenet1_1');
+export const squeezenet1_0 = /* @__PURE__ */ entry('squeezenet1_0', WEIGHTS.squeezenet1_0);
+export const squeezenet1_1 = /* @__PURE__ */ entry('squeezenet1_1', WEIGHTS.squeezenet1_1);

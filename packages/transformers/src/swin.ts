@@ -14,10 +14,12 @@ import {
   type ResolvedOptions,
   StochasticDepth,
   shiftedWindowAttention,
+  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
 import { SWIN_PAPER } from './papers.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * Swin Transformer (v1) as torchvision builds it (`torchvision/models/swin_transformer.py`):
@@ -105,10 +107,11 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: SwinName): ModelEntry<SwinOptions> {
+function entry(name: SwinName, weights: readonly WeightSet[]): ModelEntry<SwinOptions> {
   const spec: SwinSpec = SWIN_SPECS[name];
   return defineModel<SwinOptions, SwinResolved>({
     name,
+    weights,
     family: 'Swin Transformer',
     package: PACKAGE,
     paper: SWIN_PAPER,
@@ -119,6 +122,6 @@ function entry(name: SwinName): ModelEntry<SwinOptions> {
   });
 }
 
-export const swin_t = /* @__PURE__ */ entry('swin_t');
-export const swin_s = /* @__PURE__ */ entry('swin_s');
-export const swin_b = /* @__PURE__ */ entry('swin_b');
+export const swin_t = /* @__PURE__ */ entry('swin_t', WEIGHTS.swin_t);
+export const swin_s = /* @__PURE__ */ entry('swin_s', WEIGHTS.swin_s);
+export const swin_b = /* @__PURE__ */ entry('swin_b', WEIGHTS.swin_b);

@@ -12,10 +12,12 @@ import {
   patchEmbed,
   type ResolvedOptions,
   TakeToken,
+  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
 import { VIT_PAPER } from './papers.js';
+import * as WEIGHTS from './weights.generated.js';
 
 /**
  * Vision Transformer as torchvision builds it (`torchvision/models/vision_transformer.py`):
@@ -109,19 +111,30 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ViTName): ModelEntry {
+function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry {
   const spec: ViTSpec = VIT_SPECS[name];
   return defineModel({
     name,
+    weights,
     family: 'ViT',
     package: PACKAGE,
     paper: VIT_PAPER,
+    checkpointKeys: legacyViTKey,
     architecture: { features: (input, o) => features(spec, input, o), classifier },
   });
 }
 
-export const vit_b_16 = /* @__PURE__ */ entry('vit_b_16');
-export const vit_b_32 = /* @__PURE__ */ entry('vit_b_32');
-export const vit_l_16 = /* @__PURE__ */ entry('vit_l_16');
-export const vit_l_32 = /* @__PURE__ */ entry('vit_l_32');
-export const vit_h_14 = /* @__PURE__ */ entry('vit_h_14');
+/**
+ * torchvision's ViT files saved before its MLP block became `torchvision.ops.MLP` name the two
+ * linear layers `mlp.linear_1` and `mlp.linear_2` (now `mlp.0`, `mlp.3`): renamed as its
+ * `MLPBlock._load_from_state_dict` renames them.
+ */
+export function legacyViTKey(key: string): string {
+  return key.replace(/^(encoder\.layers\.[^.]+\.mlp)\.linear_([12])\.(weight|bias)$/, (_, a, i, t) => `${a}.${3 * (Number(i) - 1)}.${t}`);
+}
+
+export const vit_b_16 = /* @__PURE__ */ entry('vit_b_16', WEIGHTS.vit_b_16);
+export const vit_b_32 = /* @__PURE__ */ entry('vit_b_32', WEIGHTS.vit_b_32);
+export const vit_l_16 = /* @__PURE__ */ entry('vit_l_16', WEIGHTS.vit_l_16);
+export const vit_l_32 = /* @__PURE__ */ entry('vit_l_32', WEIGHTS.vit_l_32);
+export const vit_h_14 = /* @__PURE__ */ entry('vit_h_14', WEIGHTS.vit_h_14);
