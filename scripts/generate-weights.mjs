@@ -17,7 +17,8 @@ const args = process.argv.slice(2);
 const check = args.includes('--check');
 const passThrough = args.filter((a) => a !== '--check');
 const python = process.env.ZOO_PYTHON ?? '/usr/bin/python3';
-const pythonPath = join(root, '.cache', 'python');
+// Where pip put timm (the tests' ensureTimm installs it there): ZOO_PYTHONPATH, else .cache/python.
+const pythonPath = process.env.ZOO_PYTHONPATH ?? join(root, '.cache', 'python');
 const biome = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'biome.cmd' : 'biome');
 
 function fail(message) {
