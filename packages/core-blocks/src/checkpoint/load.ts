@@ -1,13 +1,14 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type StateDictReport, ZooCheckpointError, ZooStateDictError } from './errors.js';
-import { type ReadOptions, readSafetensors, type SafetensorsFile } from './safetensors.js';
+import { type StateDictReport, ZooCheckpointError, ZooCheckpointFormatError, ZooStateDictError } from './errors.js';
+import { type PthFile, type PthOptions, readCheckpoint } from './pth.js';
+import { type ReadOptions, readSafetensors, SafetensorsFile } from './safetensors.js';
 import { type LoadOptions, loadStateDict } from './state-dict.js';
 
-export type CheckpointOptions = LoadOptions & ReadOptions;
+export type CheckpointOptions = LoadOptions & ReadOptions & PthOptions;
 
-/** Loads a safetensors checkpoint held in memory into a model (see `loadStateDict`). */
+/** Loads a checkpoint held in memory (safetensors, or PyTorch's `.pth`) into a model (see `loadStateDict`). */
 export function loadCheckpoint(model: tfl.LayersModel, bytes: Uint8Array | ArrayBuffer, options: CheckpointOptions = {}): StateDictReport {
-  const file = readSafetensors(bytes, options);
+  const file = readEither(bytes, options);
   try {
     return loadStateDict(model, file, options);
   } catch (err) {
@@ -16,13 +17,28 @@ export function loadCheckpoint(model: tfl.LayersModel, bytes: Uint8Array | Array
   }
 }
 
+/**
+ * A `.pth` (zip or pickle) or safetensors; what is neither is reported as a safetensors file gone
+ * wrong (its length field, its header), which is what this function read before it took `.pth`.
+ */
+function readEither(bytes: Uint8Array | ArrayBuffer, options: CheckpointOptions): SafetensorsFile | PthFile {
+  try {
+    return readCheckpoint(bytes, options);
+  } catch (err) {
+    if (err instanceof ZooCheckpointFormatError) return readSafetensors(bytes, options);
+    throw err;
+  }
+}
+
 const NAME_KEYS = ['model', 'arch', 'architecture', 'model_name'];
 
 /** What the checkpoint says of itself, for a checkpoint that does not fit: is it another model's? */
-function seemsFor(file: SafetensorsFile, model: tfl.LayersModel): string {
-  const named = NAME_KEYS.map((k) => (Object.hasOwn(file.metadata, k) ? file.metadata[k] : undefined)).find((v) => v);
+function seemsFor(file: SafetensorsFile | PthFile, model: tfl.LayersModel): string {
+  const meta = (k: string): unknown =>
+    file instanceof SafetensorsFile ? (Object.hasOwn(file.metadata, k) ? file.metadata[k] : undefined) : file.metadata.get(k);
+  const named = NAME_KEYS.map(meta).find((v) => typeof v === 'string' && v);
   let values = 0;
-  for (const t of file.tensors.values()) values += t.shape.reduce((a, b) => a * b, 1);
+  for (const key of file.keys()) values += file.info(key)!.shape.reduce((a, b) => a * b, 1);
   const mine = model.countParams();
   return (
     (named && named !== model.name ? `This checkpoint is for \`${named}\` (its metadata says so), not \`${model.name}\`. ` : '') +
@@ -30,7 +46,7 @@ function seemsFor(file: SafetensorsFile, model: tfl.LayersModel): string {
   );
 }
 
-/** Fetches a safetensors checkpoint (browser or Node's global `fetch`) and loads it into a model. */
+/** Fetches a checkpoint (safetensors or `.pth`; browser or Node's global `fetch`) and loads it into a model. */
 export async function loadCheckpointFromUrl(
   model: tfl.LayersModel,
   url: string | URL,
