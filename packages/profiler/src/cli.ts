@@ -2,12 +2,12 @@
 import './node/quiet.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelEntry, withZeroInit, ZooError, ZooUnknownModelError } from '@zoo/core-blocks';
-import { loadCheckpointFile } from '@zoo/core-blocks/node';
+import { classify, type ModelEntry, type WeightSet, weightsOf, withZeroInit, ZooError, ZooUnknownModelError } from '@zoo/core-blocks';
+import { readImage } from '@zoo/core-blocks/node';
 import { referenceAbout } from '@zoo/reference';
 import { distance } from 'fastest-levenshtein';
 import { type BenchResult, benchmark } from './bench.js';
@@ -19,17 +19,51 @@ import { groupLayers } from './node/group.js';
 import { fileSaveHandler } from './node/io.js';
 import { type LayerProfile, profileModel } from './profile.js';
 
-const USAGE = `Usage: zoo <command> [options]
+/** Every command, with the flags it takes and its help; a flag given to another command is refused. */
+const COMMANDS = {
+  list: { usage: 'list [--family F]', about: 'models of every installed zoo family package', flags: ['family', 'json', 'csv', 'markdown'] },
+  profile: {
+    usage: 'profile <model> [--depth N] [--size S]',
+    about: 'per-layer (or per-block) parameters, MACs and memory, at the default input or S x S',
+    flags: ['depth', 'size', 'json', 'csv', 'markdown'],
+  },
+  compare: {
+    usage: 'compare [--family F] [--latency]',
+    about: 'every model against its reference figures',
+    flags: ['family', 'latency', 'json', 'csv', 'markdown'],
+  },
+  bench: {
+    usage: 'bench <model...> [--backend cpu|wasm] [--runs N] [--warmup N] [--batch B] [--size S]',
+    about: 'forward-pass latency: median, p10, p90',
+    flags: ['backend', 'runs', 'warmup', 'batch', 'size', 'json', 'csv', 'markdown'],
+  },
+  weights: {
+    usage: 'weights [<model>]',
+    about: "a model's released weight sets (accuracy, preprocessing, size, license), or how many each model has",
+    flags: ['family', 'json', 'csv', 'markdown'],
+  },
+  convert: {
+    usage:
+      'convert <model> <checkpoint.pth|.safetensors> <out-dir> [--classes N] [--size S]\nconvert <model> --weights <set> <out-dir> [--size S]',
+    about: 'a PyTorch state dict (a .pth or .safetensors file, or a published weight set) into the TF.js layers format',
+    flags: ['weights', 'classes', 'size'],
+  },
+  classify: {
+    usage: 'classify <model> <image...> [--weights <set|file>] [--top K]',
+    about: 'the top classes of JPEG or PNG files, with the weights and their own preprocessing',
+    flags: ['weights', 'top', 'json', 'csv', 'markdown'],
+  },
+  help: { usage: 'help [<command>]', about: 'this text, or one command in full', flags: [] },
+} as const satisfies Record<string, { usage: string; about: string; flags: readonly string[] }>;
+
+type Command = keyof typeof COMMANDS;
+
+const USAGE = `Usage: zoo <command> [options]   (zoo help <command>, zoo --version)
 
 Commands:
-  list                                 models of every installed zoo family package
-  profile <model> [--depth N]          per-layer (or per-block) parameters, MACs and memory
-  compare [--family F] [--latency]     every model against its reference figures
-  bench <model...> [--backend cpu|wasm] [--runs N] [--warmup N] [--batch B] [--size S]
-                                       forward-pass latency: median, p10, p90
-  convert <model> <checkpoint.safetensors> <out-dir>
-                                       a PyTorch state dict (safetensors) into the TF.js
-                                       layers format (model.json + weight shards)
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.split('\n')[0].padEnd(36)} ${c.about}`)
+  .join('\n')}
 
 Output: a table by default; --json, --csv or --markdown for scripts and docs.
 
@@ -54,10 +88,51 @@ const OPTIONS = {
   warmup: { type: 'string' },
   batch: { type: 'string' },
   size: { type: 'string' },
+  weights: { type: 'string' },
+  classes: { type: 'string' },
+  top: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function commandHelp(name: Command): string {
+  const c = COMMANDS[name];
+  const flags = c.flags.length ? `\nFlags: ${c.flags.map((f) => `--${f}`).join(', ')}` : '';
+  return `Usage: zoo ${c.usage.split('\n').join('\n       zoo ')}\n\n${c.about}.${flags}`;
+}
+
+function knownCommand(name: string): Command {
+  if (Object.hasOwn(COMMANDS, name)) return name as Command;
+  const near = Object.keys(COMMANDS).filter((c) => distance(c, name) <= 2 || c.startsWith(name));
+  throw new UsageError(
+    `Unknown command \`${name}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} Commands: ${Object.keys(COMMANDS).join(', ')} (see \`zoo --help\`).`,
+  );
+}
+
+/** Refuses a flag the command does not take, naming the ones it does and the command that takes it. */
+function checkFlags(command: Command, values: Values): void {
+  const allowed: readonly string[] = COMMANDS[command].flags;
+  for (const flag of Object.keys(values)) {
+    if (flag === 'help' || flag === 'version' || allowed.includes(flag)) continue;
+    const near = allowed.filter((f) => distance(f, flag) <= 2);
+    const owners = Object.entries(COMMANDS)
+      .filter(([, c]) => (c.flags as readonly string[]).includes(flag))
+      .map(([n]) => n);
+    throw new UsageError(
+      `zoo ${command} does not take --${flag}.` +
+        (near.length ? ` Did you mean ${near.map((f) => `--${f}`).join(', ')}?` : '') +
+        (owners.length ? ` (--${flag} is a flag of ${owners.map((o) => `zoo ${o}`).join(', ')}.)` : '') +
+        ` See \`zoo help ${command}\`.`,
+    );
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -67,21 +142,41 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`${(e as Error).message}. See \`zoo --help\`.`);
   }
   const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return command || values.help ? 0 : 2;
+  const [name, ...rest] = positionals;
+  if (values.version && !name) {
+    console.log(version());
+    return 0;
   }
+  if (!name) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const command = knownCommand(name);
+  if (command === 'help') {
+    if (rest.length > 1) throw new UsageError('zoo help takes at most one command name.');
+    console.log(rest.length ? commandHelp(knownCommand(rest[0])) : USAGE);
+    return 0;
+  }
+  if (values.help) {
+    console.log(commandHelp(command));
+    return 0;
+  }
+  checkFlags(command, values);
   const format = outputFormat(values);
   await tf.setBackend('cpu');
   const families = await discoverFamilies(process.cwd(), (pkg, why) => console.error(`zoo: skipping ${pkg}: ${why}`));
   const models = modelIndex(families);
   switch (command) {
     case 'list':
-      return list(families, format);
+      return list(families, values, format);
     case 'profile':
       if (rest.length !== 1) throw new UsageError('zoo profile takes one model name, for example `zoo profile resnet50`.');
-      return profile(find(models, rest[0]), format, values.depth === undefined ? undefined : positiveInt('--depth', values.depth));
+      return profile(
+        find(models, rest[0]),
+        format,
+        values.depth === undefined ? undefined : positiveInt('--depth', values.depth),
+        values.size === undefined ? undefined : positiveInt('--size', values.size),
+      );
     case 'compare':
       return compare(families, values, format);
     case 'bench':
@@ -91,15 +186,15 @@ async function main(argv: string[]): Promise<number> {
         values,
         format,
       );
+    case 'weights':
+      if (rest.length > 1) throw new UsageError('zoo weights takes at most one model name, for example `zoo weights resnet50`.');
+      return rest.length ? weightSets(find(models, rest[0]), format) : weightSummary(families, values, format);
     case 'convert':
-      if (rest.length !== 3) {
-        throw new UsageError(
-          'zoo convert takes a model, a checkpoint and an output folder, for example `zoo convert resnet50 resnet50.safetensors out/resnet50`.',
-        );
-      }
-      return convert(find(models, rest[0]), rest[1], rest[2]);
-    default:
-      throw new UsageError(`Unknown command \`${command}\`. Commands: list, profile, compare, bench, convert (see \`zoo --help\`).`);
+      return convert(models, rest, values);
+    case 'classify':
+      if (rest.length < 2)
+        throw new UsageError('zoo classify takes a model and one or more images, for example `zoo classify resnet50 cat.jpg`.');
+      return classifyImages(find(models, rest[0]), rest.slice(1), values, format);
   }
 }
 
@@ -131,10 +226,24 @@ function emit<R>(rows: R[], columns: Column<R>[], format: Format, json: unknown 
   console.log(format === 'json' ? JSON.stringify(json, null, 2) : render(rows, columns, format));
 }
 
-function list(families: FamilyPackage[], format: Format): number {
-  const rows = families.flatMap((f) =>
-    f.catalog.map((e) => ({ name: e.name, family: e.family, package: e.package, paper: e.paper, defaultInputSize: e.defaultInputSize })),
-  );
+/** The catalogs' entries, of one family when `--family` names one (a typo is refused with the families there are). */
+function entriesOf(families: FamilyPackage[], family: string | undefined): ModelEntry[] {
+  const entries = families.flatMap((f) => f.catalog);
+  if (family === undefined) return entries;
+  const chosen = entries.filter((e) => e.family.toLowerCase() === family.toLowerCase());
+  if (!chosen.length)
+    throw new UsageError(`No family \`${family}\`. Installed families: ${[...new Set(entries.map((e) => e.family))].join(', ')}.`);
+  return chosen;
+}
+
+function list(families: FamilyPackage[], values: Values, format: Format): number {
+  const rows = entriesOf(families, values.family).map((e) => ({
+    name: e.name,
+    family: e.family,
+    package: e.package,
+    paper: e.paper,
+    defaultInputSize: e.defaultInputSize,
+  }));
   emit(
     rows,
     [
@@ -153,8 +262,8 @@ function list(families: FamilyPackage[], format: Format): number {
   return 0;
 }
 
-function profile(entry: ModelEntry, format: Format, depth: number | undefined): number {
-  const model = withZeroInit(() => entry.create());
+function profile(entry: ModelEntry, format: Format, depth: number | undefined, size: number | undefined): number {
+  const model = withZeroInit(() => entry.create(size === undefined ? {} : { inputShape: [size, size, 3] }));
   try {
     const p = profileModel(model);
     const memory = memoryProfile(model);
@@ -203,12 +312,7 @@ interface CompareOut extends CompareRow {
 
 async function compare(families: FamilyPackage[], values: Values, format: Format): Promise<number> {
   const started = performance.now();
-  let entries = families.flatMap((f) => f.catalog);
-  if (values.family !== undefined) {
-    const known = [...new Set(entries.map((e) => e.family))];
-    entries = entries.filter((e) => e.family.toLowerCase() === values.family!.toLowerCase());
-    if (!entries.length) throw new UsageError(`No family \`${values.family}\`. Installed families: ${known.join(', ')}.`);
-  }
+  const entries = entriesOf(families, values.family);
   const bar = progress(entries.length);
   const rows: CompareOut[] = [];
   for (const e of entries) {
@@ -306,21 +410,172 @@ async function bench(entries: ModelEntry[], values: Values, format: Format): Pro
   return rows.some((r) => r.leakedTensors !== 0) ? 1 : 0;
 }
 
-async function convert(entry: ModelEntry, checkpoint: string, outDir: string): Promise<number> {
-  if (!existsSync(checkpoint)) throw new UsageError(`No checkpoint file ${checkpoint}.`);
-  // The strict load sets every weight, so drawing random ones first would be wasted time.
-  const model = withZeroInit(() => entry.create());
-  try {
-    const report = await loadCheckpointFile(model, checkpoint);
-    const saved = await model.save(fileSaveHandler(outDir));
-    console.log(
-      `${entry.name}: loaded ${report.loaded.length} tensors from ${checkpoint}` +
-        (report.ignored.length ? ` (${report.ignored.length} ignored by rule, such as ${report.ignored[0]})` : ''),
+/** `--weights`: a published set's name, or a checkpoint file when such a file exists. */
+function weightsSource(value: string): { weights: string } | { from: string } {
+  return existsSync(value) && statSync(value).isFile() ? { from: value } : { weights: value };
+}
+
+function pretrainedLabel(set: WeightSet | null, source: string): string {
+  return set ? `${set.name} (${set.publisher})` : source;
+}
+
+async function convert(models: Map<string, ModelEntry>, rest: string[], values: Values): Promise<number> {
+  const byName = values.weights !== undefined;
+  if (rest.length !== (byName ? 2 : 3)) {
+    throw new UsageError(
+      'zoo convert takes a model, a checkpoint and an output folder (`zoo convert resnet50 resnet50.pth out/resnet50`), ' +
+        'or a model, --weights <set> and an output folder (`zoo convert resnet50 --weights IMAGENET1K_V2 out/resnet50`).',
     );
+  }
+  const entry = find(models, rest[0]);
+  const outDir = rest[rest.length - 1];
+  const options: Record<string, unknown> = byName ? weightsSource(values.weights!) : { from: rest[1] };
+  if (!byName && !existsSync(rest[1])) throw new UsageError(`No checkpoint file ${rest[1]}.`);
+  if (values.classes !== undefined) options.numClasses = positiveInt('--classes', values.classes);
+  if (values.size !== undefined) {
+    const size = positiveInt('--size', values.size);
+    options.inputShape = [size, size, 3];
+  }
+  const model = await entry.load(options);
+  try {
+    const info = weightsOf(model)!;
+    const saved = await model.save(fileSaveHandler(outDir));
+    const r = info.report;
     console.log(
-      `wrote ${join(outDir, 'model.json')} and ${bytes(saved.modelArtifactsInfo.weightDataBytes ?? 0)} of weights; ` +
+      `${entry.name}: loaded ${r.loaded.length} tensors from ${pretrainedLabel(info.set, info.source)}` +
+        (r.ignored.length ? ` (${r.ignored.length} ignored by rule, such as ${r.ignored[0]})` : '') +
+        (r.mismatched.length ? `; a new ${model.outputs[0].shape[1]}-class head in place of the checkpoint's` : ''),
+    );
+    const [, h, w] = model.inputs[0].shape;
+    const d = info.dataConfig;
+    console.log(
+      `wrote ${join(outDir, 'model.json')} (input ${h}x${w}, ${model.outputs[0].shape[1]} outputs) and ${bytes(saved.modelArtifactsInfo.weightDataBytes ?? 0)} of weights; ` +
         `load it with tf.loadLayersModel once ${entry.package} is imported.`,
     );
+    console.log(`preprocessing: resize ${d.resizeSize} (${d.interpolation}), crop ${d.cropSize}, mean [${d.mean}], std [${d.std}]`);
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+function weightRows(entry: ModelEntry) {
+  return entry.weights.map((s) => ({
+    name: s.name,
+    publisher: s.publisher,
+    default: s.isDefault,
+    loads: s.unsupported === undefined,
+    why: s.unsupported ?? null,
+    top1: s.accuracy?.top1 ?? null,
+    resolution: s.accuracy?.resolution ?? null,
+    input: s.preprocessing.inputSize,
+    resize: s.preprocessing.resizeSize,
+    interpolation: s.preprocessing.interpolation,
+    classes: s.classes.count,
+    dataset: s.classes.dataset,
+    bytes: s.file.bytes,
+    license: s.license,
+  }));
+}
+
+function weightSets(entry: ModelEntry, format: Format): number {
+  const rows = weightRows(entry);
+  emit(
+    rows,
+    [
+      { header: 'weights', value: (r) => (r.default ? `${r.name} (default)` : r.name) },
+      { header: 'publisher', value: (r) => r.publisher },
+      { header: 'loads', value: (r) => (r.loads ? 'yes' : 'not yet') },
+      { header: 'top-1', value: (r) => (r.top1 === null ? '-' : `${r.top1.toFixed(2)} @${r.resolution}`), numeric: true },
+      { header: 'input', value: (r) => `${r.resize}->${r.input} ${r.interpolation}` },
+      { header: 'classes', value: (r) => `${r.classes} ${r.dataset}` },
+      { header: 'size', value: (r) => (r.bytes === null ? '?' : bytes(r.bytes)), numeric: true },
+      { header: 'license', value: (r) => r.license ?? '-' },
+    ],
+    format,
+    { model: entry.name, weights: entry.weights },
+  );
+  if (format === 'table') {
+    const not = rows.filter((r) => !r.loads);
+    if (not.length) console.log(`\nNot loadable yet: ${[...new Set(not.map((r) => r.why))].join(' ')}`);
+    console.log(
+      rows.length
+        ? `\nLoad one: \`await ${entry.name}.load({ weights: '${rows.find((r) => r.loads)?.name ?? rows[0].name}' })\`, or \`zoo convert ${entry.name} --weights <set> <dir>\`.`
+        : `\n${entry.name} has no published weights; load your own checkpoint with \`${entry.name}.load({ from })\`.`,
+    );
+  }
+  return 0;
+}
+
+function weightSummary(families: FamilyPackage[], values: Values, format: Format): number {
+  const rows = entriesOf(families, values.family).map((e) => {
+    const sets = e.weights;
+    const loads = sets.filter((s) => !s.unsupported);
+    const by = (p: string) => loads.filter((s) => s.publisher === p).length;
+    return {
+      model: e.name,
+      family: e.family,
+      sets: sets.length,
+      loads: loads.length,
+      torchvision: by('torchvision'),
+      timm: by('timm'),
+      authors: by('authors'),
+      waiting: sets.length - loads.length,
+      default: sets.find((s) => s.isDefault)?.name ?? loads[0]?.name ?? null,
+      why: sets.length === 0 ? 'no weights published for this architecture by torchvision, timm or its authors (in their metadata)' : null,
+    };
+  });
+  emit(
+    rows,
+    [
+      { header: 'model', value: (r) => r.model },
+      { header: 'family', value: (r) => r.family },
+      { header: 'sets', value: (r) => r.sets, numeric: true },
+      { header: 'load', value: (r) => r.loads, numeric: true },
+      { header: 'torchvision', value: (r) => r.torchvision, numeric: true },
+      { header: 'timm', value: (r) => r.timm, numeric: true },
+      { header: 'authors', value: (r) => r.authors, numeric: true },
+      { header: 'not yet', value: (r) => r.waiting, numeric: true },
+      { header: 'default', value: (r) => r.default ?? '-' },
+    ],
+    format,
+  );
+  if (format === 'table') {
+    const none = rows.filter((r) => r.sets === 0).map((r) => r.model);
+    console.log(
+      `\n${rows.reduce((a, r) => a + r.loads, 0)} of ${rows.reduce((a, r) => a + r.sets, 0)} weight sets load, for ${rows.filter((r) => r.loads).length} of ${rows.length} models.` +
+        (none.length ? `\nNo published weights: ${none.join(', ')}.` : ''),
+    );
+  }
+  return 0;
+}
+
+async function classifyImages(entry: ModelEntry, images: string[], values: Values, format: Format): Promise<number> {
+  const topK = values.top === undefined ? 5 : positiveInt('--top', values.top);
+  const pixels = await Promise.all(images.map((path) => readImage(path)));
+  if (!(await tf.setBackend('wasm'))) await tf.setBackend('cpu');
+  const model = await entry.load(values.weights === undefined ? {} : weightsSource(values.weights));
+  try {
+    const info = weightsOf(model)!;
+    const rows: { image: string; rank: number; label: string; index: number; probability: number }[] = [];
+    for (const [i, image] of pixels.entries()) {
+      const top = await classify(model, image, { topK });
+      for (const [rank, p] of top.entries()) rows.push({ image: images[i], rank: rank + 1, ...p });
+    }
+    emit(
+      rows,
+      [
+        { header: 'image', value: (r) => r.image },
+        { header: '#', value: (r) => r.rank, numeric: true },
+        { header: 'class', value: (r) => r.label },
+        { header: 'index', value: (r) => r.index, numeric: true },
+        { header: 'probability', value: (r) => r.probability.toFixed(4), numeric: true },
+      ],
+      format,
+      { model: entry.name, weights: info.set?.name ?? info.source, predictions: rows },
+    );
+    if (format === 'table')
+      console.log(`\n${entry.name} with ${pretrainedLabel(info.set, info.source)}, preprocessing ${JSON.stringify(info.dataConfig)}`);
     return 0;
   } finally {
     model.dispose();

@@ -27,8 +27,17 @@ const run = promisify(execFile);
 
 /** Runs the built `zoo` CLI in `cwd`; never throws, returns the exit code and both streams. */
 export async function zoo(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return zooWithEnv(cwd, {}, ...args);
+}
+
+/** `zoo` with extra environment variables (`ZOO_HUB_ENDPOINT`, `ZOO_CACHE`). */
+export async function zooWithEnv(
+  cwd: string,
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
