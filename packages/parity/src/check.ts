@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { type CreateOptions, loadCheckpoint, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
 import { readSafetensorsFile } from '@zoo/core-blocks/node';
 import { fixturesPassed, referenceFixtures } from './fixtures.js';
@@ -84,52 +85,60 @@ export async function checkParity(entry: ModelEntry, options: ParityOptions = {}
   const model = withZeroInit(() => entry.create({ ...options.createOptions, inputShape: [size, size, 3] }));
   try {
     loadCheckpoint(model, await readWholeFile(fixtures.checkpoint));
-    const io = await readSafetensorsFile(fixtures.io.get(size)!);
     const t2 = now();
-    const input = io.info('input')!.shape;
-    const ref = io.float32('output');
-    const refShape = io.info('output')!.shape;
-    const out = tf.tidy(() => {
-      const x = tf.transpose(tf.tensor(io.float32('input'), input), [0, 2, 3, 1]);
-      const y = model.predict(x) as tf.Tensor;
-      // A feature map comes back NHWC; the reference's is NCHW.
-      return y.rank === 4 ? tf.transpose(y, [0, 3, 1, 2]) : y;
-    });
-    const zoo = (await out.data()) as Float32Array;
-    const zooShape = out.shape;
-    out.dispose();
-    const t3 = now();
-    if (zooShape.join() !== refShape.join()) {
-      throw new ParityError(`${entry.name} at ${size}x${size}: output shape [${zooShape}] differs from the reference's [${refShape}].`);
-    }
-    let maxAbsDiff = 0;
-    let maxAbsRef = 0;
-    let nan = 0;
-    for (let i = 0; i < ref.length; i++) {
-      if (Number.isNaN(zoo[i]) || Number.isNaN(ref[i])) nan++;
-      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(zoo[i] - ref[i]));
-      maxAbsRef = Math.max(maxAbsRef, Math.abs(ref[i]));
-    }
-    const result: ParityResult = {
-      model: entry.name,
-      size,
-      batch,
-      maxAbsDiff,
-      maxAbsRef,
-      relative: maxAbsDiff / maxAbsRef,
-      seconds: { fixtures: t1 - t0, load: t2 - t1, predict: t3 - t2 },
-    };
-    if (nan || !(maxAbsDiff <= tolerance * maxAbsRef)) {
-      throw new ParityError(
-        `${entry.name} at ${size}x${size}, batch ${batch}: max|zoo - ref| = ${maxAbsDiff.toExponential(3)}, ` +
-          `max|ref| = ${maxAbsRef.toExponential(3)}, relative ${result.relative.toExponential(3)} > ${tolerance}` +
-          `${nan ? `; ${nan} NaN value(s)` : ''}. Fixtures: ${fixtures.checkpoint}`,
-      );
-    }
+    const result = await compareWithReference(model, entry.name, fixtures.io.get(size)!, { tolerance, hint: fixtures.checkpoint });
+    const out: ParityResult = { ...result, seconds: { fixtures: t1 - t0, load: t2 - t1, predict: result.seconds } };
     fixturesPassed(fixtures, size);
-    return result;
+    return out;
   } finally {
     model.dispose();
     if (previous && previous !== 'wasm') await tf.setBackend(previous);
   }
+}
+
+/**
+ * Runs `model` on a fixture's input (NCHW, transposed to NHWC) and compares with its output:
+ * throws a `ParityError` unless max|zoo - ref| <= tolerance * max|ref| with no NaN.
+ */
+export async function compareWithReference(
+  model: tfl.LayersModel,
+  name: string,
+  ioPath: string,
+  options: { tolerance: number; hint: string },
+): Promise<Omit<ParityResult, 'seconds'> & { seconds: number }> {
+  const t0 = now();
+  const io = await readSafetensorsFile(ioPath);
+  const input = io.info('input')!.shape;
+  const [batch, , size] = input;
+  const ref = io.float32('output');
+  const refShape = io.info('output')!.shape;
+  const out = tf.tidy(() => {
+    const x = tf.transpose(tf.tensor(io.float32('input'), input), [0, 2, 3, 1]);
+    const y = model.predict(x) as tf.Tensor;
+    // A feature map comes back NHWC; the reference's is NCHW.
+    return y.rank === 4 ? tf.transpose(y, [0, 3, 1, 2]) : y;
+  });
+  const zoo = (await out.data()) as Float32Array;
+  const zooShape = out.shape;
+  out.dispose();
+  if (zooShape.join() !== refShape.join()) {
+    throw new ParityError(`${name} at ${size}x${size}: output shape [${zooShape}] differs from the reference's [${refShape}].`);
+  }
+  let maxAbsDiff = 0;
+  let maxAbsRef = 0;
+  let nan = 0;
+  for (let i = 0; i < ref.length; i++) {
+    if (Number.isNaN(zoo[i]) || Number.isNaN(ref[i])) nan++;
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(zoo[i] - ref[i]));
+    maxAbsRef = Math.max(maxAbsRef, Math.abs(ref[i]));
+  }
+  const relative = maxAbsDiff / maxAbsRef;
+  if (nan || !(maxAbsDiff <= options.tolerance * maxAbsRef)) {
+    throw new ParityError(
+      `${name} at ${size}x${size}, batch ${batch}: max|zoo - ref| = ${maxAbsDiff.toExponential(3)}, ` +
+        `max|ref| = ${maxAbsRef.toExponential(3)}, relative ${relative.toExponential(3)} > ${options.tolerance}` +
+        `${nan ? `; ${nan} NaN value(s)` : ''}. Fixtures: ${options.hint}`,
+    );
+  }
+  return { model: name, size, batch, maxAbsDiff, maxAbsRef, relative, seconds: now() - t0 };
 }

@@ -1,4 +1,4 @@
-export { checkParity, ParityError, type ParityOptions, type ParityResult } from './check.js';
+export { checkParity, compareWithReference, ParityError, type ParityOptions, type ParityResult } from './check.js';
 export {
   type FixtureRequest,
   type Fixtures,
@@ -7,6 +7,7 @@ export {
   REFERENCE_SCRIPT,
   referenceFixtures,
 } from './fixtures.js';
-export { ensureTorch, INSTALL_HINT, PYTHON } from './python.js';
+export { ensureTimm, ensureTorch, INSTALL_HINT, PYTHON, PYTHON_PACKAGES, pythonEnv, runPython, TIMM_REQUIREMENTS } from './python.js';
 export { readWholeFile } from './read-file.js';
 export { fillWeights, type RoundTripOptions, type RoundTripResult, saveLoadRoundTrip } from './round-trip.js';
+export { checkWeightSetParity, WEIGHTS_SCRIPT, type WeightParityOptions, type WeightParityResult } from './weights.js';
