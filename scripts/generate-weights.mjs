@@ -48,7 +48,7 @@ const doc = JSON.parse(run.stdout);
 
 // Fields in the order of WeightSet (packages/core-blocks/src/weights/types.ts).
 const ORDER = {
-  set: ['name', 'publisher', 'isDefault', 'file', 'keys', 'unsupported', 'preprocessing', 'classes', 'accuracy', 'license', 'docs'],
+  set: ['name', 'publisher', 'isDefault', 'file', 'keys', 'unsupported', 'createOptions', 'preprocessing', 'classes', 'accuracy', 'license', 'docs'],
   file: ['url', 'hub', 'format', 'sha256', 'bytes'],
   hub: ['repo', 'file', 'revision'],
   preprocessing: ['inputSize', 'resizeSize', 'interpolation', 'mean', 'std'],

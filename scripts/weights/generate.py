@@ -179,11 +179,13 @@ def norm_epsilons(model: torch.nn.Module) -> collections.Counter:
 
 
 class Built:
-    """What a comparison needs from a model: its state dict's shapes and its norm epsilons."""
+    """What a comparison needs from a model: its state dict's shapes and its norm epsilons, and
+    the builder arguments named in `attrs` as the built module holds them (ViT's `image_size`)."""
 
-    def __init__(self, model: torch.nn.Module):
+    def __init__(self, model: torch.nn.Module, attrs: Tuple[str, ...] = ()):
         self.shapes = state_shapes(model)
         self.eps = norm_epsilons(model)
+        self.attrs = {a: getattr(model, a, None) for a in attrs}
 
 
 def resolve_dotted(path: str) -> Callable[..., Any]:
@@ -247,23 +249,27 @@ class Reference:
         elif tv:
             self.kind = 'torchvision'
             self.call = (f'torchvision.models.{tv}', [], {'weights': None})
-        self._cache: Dict[int, Built] = {}
+        # Builder arguments a weight set may need, and the zoo's creation option for each
+        # (`{"image_size": "imageSize"}`: torchvision builds ViT for SWAG's 384 with image_size=384).
+        self.builder_options: Dict[str, str] = dict(sources.get('builderOptions', {}))
+        self._cache: Dict[Tuple[Any, ...], Built] = {}
 
     @property
     def buildable(self) -> bool:
         return self.call is not None
 
-    def build(self, num_classes: int) -> Built:
-        if num_classes not in self._cache:
+    def build(self, num_classes: int, **extra: Any) -> Built:
+        key = (num_classes, *sorted(extra.items()))
+        if key not in self._cache:
             assert self.call is not None
             func, args, kwargs = self.call
-            kwargs = {**kwargs, 'num_classes': num_classes}
+            kwargs = {**kwargs, 'num_classes': num_classes, **extra}
             with cheap_init():
                 model = resolve_dotted(func)(*args, **kwargs)
-            self._cache[num_classes] = Built(model)
+            self._cache[key] = Built(model, tuple(self.builder_options))
             del model
             gc.collect()
-        return self._cache[num_classes]
+        return self._cache[key]
 
     def drop(self) -> None:
         self._cache.clear()
@@ -325,7 +331,7 @@ class _Pending(dict):
 
 
 @contextlib.contextmanager
-def capture_load(capture: Dict[str, Any]):
+def capture_load(capture: Dict[str, Any], attrs: Tuple[str, ...] = ()):
     """Builds as torchvision builds for a weights member (with the kwargs the weights need: classes,
     ViT's image size, GoogLeNet's aux heads) but captures the model at `load_state_dict` instead of
     downloading: its state dict there is the file's layout."""
@@ -338,7 +344,7 @@ def capture_load(capture: Dict[str, Any]):
 
     def load_state_dict(self, state_dict, *args, **kwargs):
         if state_dict is pending:
-            capture['built'] = Built(self)
+            capture['built'] = Built(self, attrs)
             capture['bytes'] = state_bytes(self)
             return torch.nn.modules.module._IncompatibleKeys([], [])
         return original_load(self, state_dict, *args, **kwargs)
@@ -367,7 +373,7 @@ def torchvision_sets(model: str, builder: str, ref: Reference, published: List[D
         crop, resize = t.crop_size[0], t.resize_size[0]
         categories = meta.get('categories')
         capture: Dict[str, Any] = {}
-        with capture_load(capture), cheap_init():
+        with capture_load(capture, tuple(ref.builder_options)), cheap_init():
             get_model(builder, weights=member)
         if 'built' not in capture:
             raise GenerateError(f'{builder}: the builder did not load {member.name} through load_state_dict')
@@ -414,7 +420,13 @@ def torchvision_sets(model: str, builder: str, ref: Reference, published: List[D
         if h:
             s['file']['sha256'] = h
         if ref.buildable:
-            why = compare(file_layout, ref.build(count), 'torchvision', 'the zoo')
+            # Builder arguments the weights set (ViT's image_size for SWAG's 384): the zoo's model
+            # is created with the matching option, and compared as torchvision builds it then.
+            base = ref.build(count)
+            extra = {a: v for a, v in file_layout.attrs.items() if v != base.attrs.get(a)}
+            if extra:
+                s['createOptions'] = {ref.builder_options[a]: v for a, v in extra.items()}
+            why = compare(file_layout, ref.build(count, **extra), 'torchvision', 'the zoo')
             if why:
                 s['unsupported'] = why
         out.append(s)
@@ -629,7 +641,7 @@ def generate_package(path: Path, models_json: Dict[str, Any], timm_models: set) 
     counts = collections.Counter()
     builds = TimmBuilds()
     for name, src in sources.items():
-        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote'}
+        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote', 'builderOptions'}
         if unknown_fields:
             raise GenerateError(f'{pkg}/{name}: unknown fields {sorted(unknown_fields)} in the sources file')
         entry = models_json.get(name)

@@ -10,4 +10,4 @@ export {
   swin_t,
   swinStageOutputs,
 } from './swin.js';
-export { VIT_SPECS, type ViTName, type ViTSpec, vit_b_16, vit_b_32, vit_h_14, vit_l_16, vit_l_32 } from './vit.js';
+export { VIT_SPECS, type ViTName, type ViTOptions, type ViTSpec, vit_b_16, vit_b_32, vit_h_14, vit_l_16, vit_l_32 } from './vit.js';

@@ -2,7 +2,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   apply,
   ClassToken,
+  type CreateOptions,
   defineModel,
+  type ExtraOption,
   layerNorm,
   linear,
   type ModelEntry,
@@ -47,11 +49,28 @@ export const VIT_SPECS = {
 export type ViTName = keyof typeof VIT_SPECS;
 
 const EPS = 1e-6;
-/** torchvision's `image_size` default: the stored position embedding covers (224 / patch)^2 patches. */
+/** torchvision's `image_size` default: the stored position embedding covers (224 / patch)^2 patches (ViT-H/14: 16^2). */
 const REFERENCE_SIZE = 224;
 
+/** ViT's creation options: the common ones plus `imageSize`. */
+export type ViTOptions = CreateOptions & { imageSize?: number };
+type Resolved = ResolvedOptions & { imageSize: number };
+
+function imageSizeOption(patch: number): ExtraOption<number> {
+  return {
+    default: REFERENCE_SIZE,
+    check: (v) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= patch && v % patch === 0
+        ? null
+        : `a positive multiple of the patch size ${patch}`,
+    doc:
+      "torchvision's `image_size`: the input side the position embedding is stored for (224; SWAG's end-to-end weights: 384, 512, 518). " +
+      'Inputs of another size resample it to their patch grid.',
+  };
+}
+
 /** Input to the `encoder.ln` tokens `[B, 1 + patches, hidden]` (or their pooling, without the top). */
-function features(spec: ViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+function features(spec: ViTSpec, input: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
   const [h, w] = o.inputShape;
   const p = spec.patchSize;
   if (h % p !== 0 || w % p !== 0) {
@@ -62,7 +81,7 @@ function features(spec: ViTSpec, input: tfl.SymbolicTensor, o: ResolvedOptions):
     );
   }
   const grid: [number, number] = [h / p, w / p];
-  const refGrid = Math.floor(REFERENCE_SIZE / p);
+  const refGrid = o.imageSize / p;
   let x = patchEmbed(input, { dim: spec.hidden, patchSize: p, conv: 'conv_proj', init: 'truncNormal02' });
   // NHWC flattens row-major into the token order of torchvision's reshape + permute.
   x = apply(tfl.layers.reshape({ targetShape: [grid[0] * grid[1], spec.hidden], name: 'tokens' }), x);
@@ -111,14 +130,15 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry {
+function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry<ViTOptions> {
   const spec: ViTSpec = VIT_SPECS[name];
-  return defineModel({
+  return defineModel<ViTOptions, Resolved>({
     name,
     weights,
     family: 'ViT',
     package: PACKAGE,
     paper: VIT_PAPER,
+    extraOptions: { imageSize: imageSizeOption(spec.patchSize) },
     checkpointKeys: legacyViTKey,
     architecture: { features: (input, o) => features(spec, input, o), classifier },
   });

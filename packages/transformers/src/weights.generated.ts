@@ -25,8 +25,7 @@ export const vit_b_16: readonly WeightSet[] = [
     isDefault: false,
     file: { url: 'https://download.pytorch.org/models/vit_b_16_swag-9ac1b537.pth', format: 'pth', sha256: '9ac1b537', bytes: 347437984 },
     keys: 'torchvision',
-    unsupported:
-      "Its encoder.pos_embedding is [1, 577, 768] where the zoo's model has [1, 197, 768]; loading it needs a conversion the zoo does not do yet.",
+    createOptions: { imageSize: 384 },
     preprocessing: { inputSize: 384, resizeSize: 384, interpolation: 'bicubic', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: { top1: 85.304, top5: 97.65, resolution: 384, dataset: 'imagenet-1k' },
@@ -410,8 +409,7 @@ export const vit_l_16: readonly WeightSet[] = [
     isDefault: false,
     file: { url: 'https://download.pytorch.org/models/vit_l_16_swag-4f3808c9.pth', format: 'pth', sha256: '4f3808c9', bytes: 1220698016 },
     keys: 'torchvision',
-    unsupported:
-      "Its encoder.pos_embedding is [1, 1025, 1024] where the zoo's model has [1, 197, 1024]; loading it needs a conversion the zoo does not do yet.",
+    createOptions: { imageSize: 512 },
     preprocessing: { inputSize: 512, resizeSize: 512, interpolation: 'bicubic', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: { top1: 88.064, top5: 98.512, resolution: 512, dataset: 'imagenet-1k' },
@@ -583,8 +581,7 @@ export const vit_h_14: readonly WeightSet[] = [
     isDefault: true,
     file: { url: 'https://download.pytorch.org/models/vit_h_14_swag-80465313.pth', format: 'pth', sha256: '80465313', bytes: 2533881760 },
     keys: 'torchvision',
-    unsupported:
-      "Its encoder.pos_embedding is [1, 1370, 1280] where the zoo's model has [1, 257, 1280]; loading it needs a conversion the zoo does not do yet.",
+    createOptions: { imageSize: 518 },
     preprocessing: { inputSize: 518, resizeSize: 518, interpolation: 'bicubic', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: { top1: 88.552, top5: 98.694, resolution: 518, dataset: 'imagenet-1k' },

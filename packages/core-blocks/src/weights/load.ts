@@ -86,7 +86,7 @@ export async function loadPretrained<O extends CreateOptions>(
 
   const size = set?.preprocessing.inputSize ?? entry.defaultInputSize;
   const classes = set?.classes.count ?? 1000;
-  const resolved = { inputShape: [size, size, 3], numClasses: classes, ...createOptions } as unknown as O;
+  const resolved = { inputShape: [size, size, 3], numClasses: classes, ...set?.createOptions, ...createOptions } as unknown as O;
   const headChanged = (resolved.includeTop ?? true) === false || resolved.numClasses !== classes;
   // A strict load sets every weight, so drawing random ones first would be wasted time; a new
   // head keeps its initialisation, for training.

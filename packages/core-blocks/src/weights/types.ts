@@ -63,6 +63,11 @@ export interface WeightSet {
   readonly keys: KeyConvention;
   /** Why the zoo cannot load it yet; absent when it loads. */
   readonly unsupported?: string;
+  /**
+   * Creation options the model needs for these weights, as the publisher's builder sets them
+   * (torchvision builds ViT for SWAG's 384 with `image_size=384`: `{ imageSize: 384 }`).
+   */
+  readonly createOptions?: Readonly<Record<string, unknown>>;
   readonly preprocessing: WeightPreprocessing;
   readonly classes: WeightClasses;
   readonly accuracy: WeightAccuracy | null;
