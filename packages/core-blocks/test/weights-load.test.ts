@@ -18,6 +18,7 @@ import {
   type WeightSet,
   weightsEnv,
   weightsOf,
+  writeSafetensors,
   ZooCheckpointError,
   ZooOptionError,
   ZooUnknownWeightsError,
@@ -200,6 +201,18 @@ describe('entry.load', () => {
       model.dispose();
     }
     await rejectsCleanly(entry.load({ from: join(dir, 'nothing-here.pth') }), ZooOptionError, /existing file/);
+  });
+
+  it("strips DataParallel's `module.` prefix when every key has it, as authors' checkpoints are saved", async () => {
+    const prefixed = writeSafetensors(Object.fromEntries([...expected].map(([k, v]) => [`module.${k}`, { dtype: 'F32' as const, ...v }])));
+    const model = await entry.load({ from: prefixed });
+    expectServedWeights(model);
+    model.dispose();
+    // Only when all of them have it: a single `module.` key is the model's own name, and fails.
+    const mixed = writeSafetensors(
+      Object.fromEntries([...expected].map(([k, v], i) => [i === 0 ? `module.${k}` : k, { dtype: 'F32' as const, ...v }])),
+    );
+    await rejectsCleanly(entry.load({ from: mixed }), ZooCheckpointError, /module\./);
   });
 
   it('keeps a verified copy in the cache, and drops and refetches a corrupted one', async () => {

@@ -92,8 +92,7 @@ export async function loadPretrained<O extends CreateOptions>(
   // head keeps its initialisation, for training.
   const model = headChanged ? entry.create(resolved) : withZeroInit(() => entry.create(resolved));
   try {
-    const rename = entry.checkpointKeys;
-    const report = loadStateDict(model, checkpoint, { strict: !headChanged, ...(rename ? { renameKey: rename } : {}) });
+    const report = loadStateDict(model, checkpoint, { strict: !headChanged, renameKey: keyRenamer(entry, checkpoint.keys()) });
     if (headChanged) checkHeadOnly(entry, model, report);
     const info: LoadedWeights = {
       model: entry.name,
@@ -110,6 +109,16 @@ export async function loadPretrained<O extends CreateOptions>(
     model.dispose();
     throw err;
   }
+}
+
+/**
+ * The checkpoint's keys to the model's: `module.` stripped when every key has it (a model saved
+ * from `DataParallel`, as the authors' training scripts save them), then the family's legacy names.
+ */
+function keyRenamer(entry: ModelEntry, keys: readonly string[]): (key: string) => string {
+  const parallel = keys.length > 0 && keys.every((k) => k.startsWith('module.'));
+  const legacy = entry.checkpointKeys ?? ((k: string) => k);
+  return (key) => legacy(parallel ? key.slice('module.'.length) : key);
 }
 
 /**
