@@ -13,7 +13,7 @@ import {
   ZooShapeError,
   ZooValueError,
 } from '../src/index.js';
-import { cropOffset, resizedSize } from '../src/inference/resample.js';
+import { cropOffset, pilAxisTaps, resizedSize } from '../src/inference/resample.js';
 import { makeImage } from './helpers/images.js';
 import { tiny } from './helpers/tiny-model.js';
 
@@ -82,6 +82,30 @@ describe("torchvision's sizes", () => {
   });
 });
 
+describe("PIL's resize weights", () => {
+  it('widens the filter by the scale and writes the weights in fixed point, 22 fractional bits', () => {
+    // Halving, triangle: output 1 is centred on input 3 and reads 1..4 with 1/8, 3/8, 3/8, 1/8.
+    const t = pilAxisTaps(10, 5, 1, 1, 'bilinear');
+    expect([t.first[0], t.count[0]]).toEqual([1, 4]);
+    expect(Array.from(t.weight.subarray(0, 4))).toEqual([1, 3, 3, 1].map((k) => k * 2 ** 19));
+    // Every output's weights sum to one within the rounding of each (half away from zero).
+    const c = pilAxisTaps(309, 256, 0, 256, 'bicubic');
+    for (let o = 0; o < 256; o++) {
+      let sum = 0;
+      for (let j = 0; j < c.count[o]; j++) sum += c.weight[o * c.taps + j];
+      expect(Math.abs(sum - 2 ** 22)).toBeLessThanOrEqual(c.count[o]);
+    }
+  });
+
+  it('keeps an axis of the same size as it is, and maps pixel centres for nearest', () => {
+    const same = pilAxisTaps(7, 7, 0, 7, 'bicubic');
+    expect(Array.from(same.first)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(Array.from(same.weight)).toEqual(Array(7).fill(2 ** 22));
+    // 10 -> 4: centres at 1.25, 3.75, 6.25, 8.75.
+    expect(Array.from(pilAxisTaps(10, 4, 0, 4, 'nearest').first)).toEqual([1, 3, 6, 8]);
+  });
+});
+
 describe('preprocess', () => {
   const rgb = makeImage(1, 12, 14);
 
@@ -107,6 +131,38 @@ describe('preprocess', () => {
     const d = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
     expect(d).toBeLessThan(1e-5);
     tf.dispose([t, unit, a, b]);
+  });
+
+  it("resizes 8-bit input as PIL does by default, as torchvision's tensor path on request", () => {
+    // Saturated hard edges, upscaled with bicubic: where PIL's clipping between passes shows.
+    const edges = Uint8Array.from({ length: 9 * 11 * 3 }, (_, i) => (((i / 3) | 0) % 2 === 0 ? 255 : (i * 37) % 40));
+    const img = { data: edges, width: 11, height: 9 };
+    const up = { ...small, interpolation: 'bicubic' as const, resizeSize: 20, cropSize: 18 };
+    const [byDefault, pil, tensor] = [{}, { resampler: 'pil' as const }, { resampler: 'tensor' as const }].map((o) => {
+      const x = preprocess(img, up, o);
+      const v = Array.from(x.dataSync());
+      x.dispose();
+      return v;
+    });
+    expect(byDefault).toEqual(pil);
+    expect(tensor).not.toEqual(pil);
+    // Without antialiasing (which PIL cannot do) 8-bit input takes the tensor path.
+    const noaa = { ...up, antialias: false };
+    const a = preprocess(img, noaa);
+    const b = preprocess(img, noaa, { resampler: 'tensor' });
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    expect(() => preprocess(img, noaa, { resampler: 'pil' })).toThrow(ZooOptionError);
+    expect(() => preprocess(img, noaa, { resampler: 'pil' })).toThrow(/PIL always antialiases bicubic/);
+    expect(() => preprocess(img, up, { resampler: 'torch' as never })).toThrow(ZooOptionError);
+    // Float input always takes the tensor path.
+    const f = tf.tensor3d(
+      Float32Array.from(edges, (v) => v / 255),
+      [9, 11, 3],
+    );
+    const c = preprocess(f, up, { resampler: 'pil' });
+    const d = preprocess(f, up, { resampler: 'tensor' });
+    expect(Array.from(c.dataSync())).toEqual(Array.from(d.dataSync()));
+    tf.dispose([a, b, f, c, d]);
   });
 
   it('reads a canvas through tf.browser.fromPixels, as the other pixel sources', () => {

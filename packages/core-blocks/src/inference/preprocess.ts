@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, ZooShapeError } from '../errors.js';
+import { describe, ZooOptionError, ZooShapeError } from '../errors.js';
 import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from './data-config.js';
 import { ZooInputTypeError, ZooValueError } from './errors.js';
-import { resizeCrop } from './resample.js';
+import { pilResizeCrop, resizeCrop } from './resample.js';
 
 /** Pixels in memory, HWC, row-major: `ImageData`, or an RGB/RGBA `Uint8Array` with its size. */
 export interface PixelArray {
@@ -26,6 +26,18 @@ export interface PreprocessOptions {
    * exceeds 1 and 1 otherwise.
    */
   pixelRange?: 1 | 255;
+  /**
+   * Whose resize 8-bit input gets. 'pil': PIL's `Image.resize`, exactly (fixed-point weights,
+   * rounded and clipped to 0-255 between the horizontal and the vertical pass), which is what
+   * torchvision's `weights.transforms()` and timm's eval transform do to a PIL image, and so how
+   * every published accuracy was measured. 'tensor': torchvision's transforms on a uint8 tensor
+   * (float arithmetic, rounded once at the end; the only choice with `antialias: false`).
+   * Default: 'pil' for 8-bit input (integer tensors, `Uint8Array`, `ImageData`, browser images),
+   * unless the data configuration turns antialiasing off for bilinear or bicubic, which PIL
+   * cannot do. Float input always takes the tensor path (PIL resizes 8-bit images); this option
+   * does not change it.
+   */
+  resampler?: 'pil' | 'tensor';
 }
 
 /** An image read into memory: HWC values, and whether they are 8-bit (torchvision rounds those after resizing). */
@@ -44,11 +56,14 @@ interface Raster {
  * the shorter side to `resizeSize`, crop the central `cropSize` square, scale to [0, 1] and
  * normalise. Returns an NHWC float32 batch `[n, cropSize, cropSize, 3]`, ready for `predict`.
  *
- * 8-bit input (integer tensors, `Uint8Array`, `ImageData`, browser images) is rounded to
- * integers after resizing, as torchvision does for PIL images and uint8 tensors. Float input is
- * read as [0, 1], or as 0-255 when a value exceeds 1. Bad input throws a typed error: a
- * channels-first tensor (`ZooShapeError`, with the transpose that fixes it), a wrong rank or
- * channel count (`ZooShapeError`), NaN, infinite or out-of-range values (`ZooValueError`).
+ * 8-bit input (integer tensors, `Uint8Array`, `ImageData`, browser images) is resized as PIL
+ * does it, bit for bit (torchvision and timm on PIL images; `resampler: 'tensor'` gives
+ * torchvision's uint8-tensor path instead). Float input is read as [0, 1], or as 0-255 when a
+ * value exceeds 1, and resized as torchvision resizes float tensors. Scaling and normalisation
+ * are done in float32 in torchvision's order, `(x / 255 - mean) / std`. Bad input throws a
+ * typed error: a channels-first tensor (`ZooShapeError`, with the transpose that fixes it), a
+ * wrong rank or channel count (`ZooShapeError`), NaN, infinite or out-of-range values
+ * (`ZooValueError`).
  */
 export function preprocess(
   image: ImageInput | readonly ImageInput[],
@@ -63,20 +78,46 @@ export function preprocess(
       `Invalid option \`pixelRange\`: got ${describe(range)}; expected 1 (floats in [0, 1]) or 255 (8-bit pixels).`,
     );
   }
+  const pil = pilResampler(cfg, options.resampler);
   const rasters = Array.isArray(image) ? image.flatMap((x, i) => readImage(x, `image ${i}`)) : readImage(image as ImageInput, 'the image');
   if (rasters.length === 0) throw new ZooInputTypeError('preprocess got an empty batch; pass at least one image.');
   const side = cfg.cropSize;
   const out = new Float32Array(rasters.length * side * side * 3);
+  // torchvision's float32 arithmetic: x / 255, then (x - mean) / std, each rounded to float32.
+  const f = Math.fround;
+  const mean = cfg.mean.map(f);
+  const std = cfg.std.map(f);
   rasters.forEach((r, n) => {
     const scale = checkValues(r, range);
-    const crop = resizeCrop(r.data, r.height, r.width, r.channels, cfg, r.eightBit && scale === 255);
+    const eightBit = r.eightBit && scale === 255;
+    const crop =
+      eightBit && pil
+        ? pilResizeCrop(r.data, r.height, r.width, r.channels, cfg)
+        : resizeCrop(r.data, r.height, r.width, r.channels, cfg, eightBit);
     const base = n * side * side * 3;
     for (let i = 0; i < crop.length; i++) {
       const c = i % 3;
-      out[base + i] = (crop[i] / scale - cfg.mean[c]) / cfg.std[c];
+      out[base + i] = f(f(crop[i] / scale) - mean[c]) / std[c];
     }
   });
   return tf.tensor4d(out, [rasters.length, side, side, 3], 'float32');
+}
+
+/** Whether 8-bit input takes PIL's resize: the option, or the default ('pil' unless antialiasing is off). */
+function pilResampler(cfg: DataConfig, resampler: PreprocessOptions['resampler']): boolean {
+  if (resampler === undefined) return cfg.antialias || cfg.interpolation === 'nearest';
+  if (resampler !== 'pil' && resampler !== 'tensor') {
+    throw new ZooOptionError('resampler', resampler, "'pil' (PIL's Image.resize) or 'tensor' (torchvision's tensor transforms)");
+  }
+  if (resampler === 'pil' && !cfg.antialias && cfg.interpolation !== 'nearest') {
+    throw new ZooOptionError(
+      'resampler',
+      resampler,
+      `'tensor' with antialias: false`,
+      `PIL always antialiases ${cfg.interpolation} resizing; leave antialias on for PIL's resize, or use resampler: 'tensor'.`,
+    );
+  }
+  return resampler === 'pil';
 }
 
 function isPixelArray(x: unknown): x is PixelArray {
@@ -172,6 +213,9 @@ function readTensor(t: tf.Tensor, what: string): Raster[] {
   }));
 }
 
+// Read once: inside a vm context (jest) every global lookup in the loop below is slow.
+const { isFinite: finite, isNaN: nan_ } = Number;
+
 /** Rejects NaN, infinite and out-of-range values; returns the scale the values are in (1 or 255). */
 function checkValues(r: Raster, range: 1 | 255 | undefined): 1 | 255 {
   const { data, channels } = r;
@@ -183,10 +227,10 @@ function checkValues(r: Raster, range: 1 | 255 | undefined): 1 | 255 {
   for (let i = 0; i < data.length; i++) {
     if (channels === 4 && i % 4 === 3) continue;
     const v = data[i];
-    if (Number.isNaN(v)) {
+    if (nan_(v)) {
       nan++;
       if (firstBad < 0) firstBad = i;
-    } else if (!Number.isFinite(v)) {
+    } else if (!finite(v)) {
       inf++;
       if (firstBad < 0) firstBad = i;
     } else {
