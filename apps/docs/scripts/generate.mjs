@@ -114,6 +114,7 @@ for (const family of families) {
           : null,
         published: ref?.published ?? [],
         top1: best(ref?.published ?? []),
+        weights: entry.weights,
         latencyMs: latency?.models?.[entry.name]?.medianMs ?? null,
         latencyRuns: latency?.models?.[entry.name]?.runs ?? null,
         fusedLatencyMs: latency?.models?.[entry.name]?.fused?.medianMs ?? null,

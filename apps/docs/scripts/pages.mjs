@@ -20,6 +20,58 @@ const COMMON_OPTIONS = [
   ['dropRate', null, "Dropout before the classifier, active in training only (default: the reference's)."],
 ];
 
+const entryExpr = (m, importName) => importName ?? `catalog.find((e) => e.name === '${m.name}')!`;
+const loadLine = (m, importName, options) => `const model = await ${entryExpr(m, importName)}.load(${options});`;
+
+/** The model card's weight sets: each with its accuracy at its resolution, preprocessing, size and license, and the one-line load. */
+function weightsSection(m, importName) {
+  const sets = m.weights;
+  const loads = sets.filter((s) => !s.unsupported);
+  const size = (b) => (b === null ? '?' : mb(b));
+  const lines = sets.length
+    ? [
+        `${sets.length} released weight set${sets.length === 1 ? '' : 's'} (${loads.length} load today), read straight from the publisher's own files:`,
+        "torchvision's `.pth` and the hub's `model.safetensors`, no Python needed. Each is fetched, checked against the hash its",
+        'publisher gives where it gives one (torchvision does), cached, and loaded with its own preprocessing, which `classify`,',
+        '`embed` and `preprocess` then use.',
+        '',
+        '| weights | publisher | top-1 (at resolution) | input | resize, interpolation | classes | size | license | loads |',
+        '| --- | --- | ---: | ---: | --- | ---: | ---: | --- | --- |',
+        ...sets.map(
+          (s) =>
+            `| ${code(s.name)}${s.isDefault ? ' (default)' : ''} | ${esc(s.publisher)} | ${s.accuracy?.top1 != null ? `${s.accuracy.top1} (${s.accuracy.resolution} px)` : '—'} | ${s.preprocessing.inputSize} | ${s.preprocessing.resizeSize}, ${s.preprocessing.interpolation} | ${int(s.classes.count)} ${esc(s.classes.dataset)} | ${size(s.file.bytes)} | ${esc(s.license ?? '—')} | ${s.unsupported ? `not yet: ${esc(s.unsupported)}` : 'yes'} |`,
+        ),
+        '',
+      ]
+    : [`No weights are published for ${code(m.name)} by torchvision, timm or its authors; load your own checkpoint with \`from\`.`, ''];
+  const first = loads.find((s) => s.isDefault) ?? loads[0];
+  return [
+    ...lines,
+    '```ts',
+    "import '@tensorflow/tfjs-backend-wasm';",
+    "import { classify } from '@zoo/core-blocks';",
+    "import { readImage } from '@zoo/core-blocks/node'; // in a browser, pass an <img> or a canvas",
+    importName ? `import { ${importName} } from '${m.package}';` : `import { catalog } from '${m.package}';`,
+    '',
+    first
+      ? loadLine(m, importName, `{ weights: '${first.name}' }`)
+      : `${loadLine(m, importName, `{ from: '/weights/${m.name}.pth' }`)} // your .pth or .safetensors file`,
+    "console.log(await classify(model, await readImage('cat.jpg'))); // the weights' own preprocessing",
+    '```',
+    '',
+    'Or convert once to the TF.js layers format (`model.json` and weight shards) and serve that:',
+    '',
+    '```sh',
+    first
+      ? `npx -p @zoo/profiler zoo convert ${m.name} --weights ${first.name} out/${m.name}`
+      : `npx -p @zoo/profiler zoo convert ${m.name} ${m.name}.pth out/${m.name}`,
+    '```',
+    '',
+    'More in [Import weights](/guides/import-weights).',
+    '',
+  ];
+}
+
 export function cardPage(m, innovations) {
   const used = innovations.filter((i) => i.families.includes(m.family));
   const ref = m.reference;
@@ -69,8 +121,8 @@ export function cardPage(m, innovations) {
         ].join('\n')
       : 'No published accuracy in the reference data.',
     '',
-    'These are the accuracies of the released PyTorch weights; the zoo ships architectures, and these figures hold once',
-    'those weights are [imported](/guides/import-weights).',
+    'These are the accuracies of the released PyTorch weights, as their publishers measured them (each at its own',
+    'resolution); the weight sets below load them by name.',
     '',
     '## Usage',
     '',
@@ -121,40 +173,7 @@ export function cardPage(m, innovations) {
     '',
     '## Weights',
     '',
-    "Layer names follow the reference implementation's module paths, so its checkpoints load by name, one rule per",
-    `layer type. Save the reference's \`state_dict\` as safetensors${ref ? ` (the reference is ${code(ref.implementation)})` : ''}:`,
-    '',
-    '```python',
-    ...(ref?.kind === 'torchvision'
-      ? ['import torchvision, safetensors.torch', `model = torchvision.models.${m.name}(weights='DEFAULT')`]
-      : ref?.kind === 'timm'
-        ? [
-            'import timm, safetensors.torch',
-            `model = timm.create_model(${JSON.stringify(ref.implementation.match(/create_model\('([^']+)'/)?.[1] ?? m.name)}, pretrained=True)`,
-          ]
-        : [
-            'import safetensors.torch',
-            `model = ...  # ${ref ? ref.implementation : 'the reference implementation'}, with its released weights`,
-          ]),
-    `safetensors.torch.save_file(model.state_dict(), '${m.name}.safetensors')`,
-    '```',
-    '',
-    'then load it into the model, in the browser or in Node, or convert it once to the TF.js layers format:',
-    '',
-    '```ts',
-    "import { loadCheckpointFromUrl } from '@zoo/core-blocks';",
-    importName ? `import { ${importName} } from '${m.package}';` : `import { catalog } from '${m.package}';`,
-    '',
-    `const model = ${importName ?? `catalog.find((e) => e.name === '${m.name}')!`}.create();`,
-    `const report = await loadCheckpointFromUrl(model, '/weights/${m.name}.safetensors'); // refuses any name or shape mismatch`,
-    '```',
-    '',
-    '```sh',
-    `npx zoo convert ${m.name} ${m.name}.safetensors out/${m.name}   # model.json + weight shards`,
-    '```',
-    '',
-    'More in [Import weights](/guides/import-weights).',
-    '',
+    ...weightsSection(m, importName),
   ];
   return lines.join('\n');
 }
