@@ -98,7 +98,7 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
-export { cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
+export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';
 export { fileUrl, hubUrl, weightsEnv } from './weights/env.js';
 export {

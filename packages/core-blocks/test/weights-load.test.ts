@@ -244,7 +244,13 @@ describe('entry.load', () => {
     const cache = folderCache(join(dir, 'cache-published'));
     const url = entry.weights.find((s) => s.name === 'V1')!.file.url!;
     // A cache whose record is consistent but whose bytes are not the published file.
-    await cache.put(url, new Uint8Array([1, 2, 3]));
+    await cache.put(
+      url,
+      new Uint8Array([1, 2, 3]),
+      createHash('sha256')
+        .update(new Uint8Array([1, 2, 3]))
+        .digest('hex'),
+    );
     const model = await entry.load({ cache });
     expect(weightsOf(model)!.source).toBe(url);
     expectServedWeights(model);

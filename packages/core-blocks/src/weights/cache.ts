@@ -2,14 +2,20 @@ import { envVar } from './env.js';
 import { nodeModules, readWhole } from './node-fs.js';
 import { sha256Hex } from './sha256.js';
 
+/** A cached file and its SHA-256 (lower-case hex), verified on the way out. */
+export interface CachedWeights {
+  bytes: Uint8Array;
+  sha256: string;
+}
+
 /**
  * Where downloaded weights are kept between runs. `get` returns only a copy whose SHA-256 still
  * matches the one recorded when it was stored: a corrupted entry is dropped and fetched again,
- * never loaded.
+ * never loaded. `put` takes the hash the loader computed, so a file is hashed once.
  */
 export interface WeightCache {
-  get(url: string): Promise<Uint8Array | undefined>;
-  put(url: string, bytes: Uint8Array): Promise<void>;
+  get(url: string): Promise<CachedWeights | undefined>;
+  put(url: string, bytes: Uint8Array, sha256: string): Promise<void>;
   delete(url: string): Promise<void>;
 }
 
@@ -25,15 +31,16 @@ export function cacheStorageCache(storage: CacheStorage = globalThis.caches): We
       const hit = await cache.match(url);
       if (!hit) return undefined;
       const bytes = new Uint8Array(await hit.arrayBuffer());
-      if (hit.headers.get(HASH_HEADER) !== (await sha256Hex(bytes))) {
+      const sha256 = await sha256Hex(bytes);
+      if (hit.headers.get(HASH_HEADER) !== sha256) {
         await cache.delete(url);
         return undefined;
       }
-      return bytes;
+      return { bytes, sha256 };
     },
-    async put(url, bytes) {
+    async put(url, bytes, sha256) {
       const cache = await open();
-      const headers = { [HASH_HEADER]: await sha256Hex(bytes), 'content-type': 'application/octet-stream' };
+      const headers = { [HASH_HEADER]: sha256, 'content-type': 'application/octet-stream' };
       await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
     },
     async delete(url) {
@@ -71,20 +78,21 @@ export function folderCache(dir: string): WeightCache {
       }
       try {
         const bytes = await readWhole(fs, path.join(at, 'data'));
-        if (meta.url === url && bytes.length === meta.bytes && (await sha256Hex(bytes)) === meta.sha256) return bytes;
+        if (meta.url === url && bytes.length === meta.bytes && (await sha256Hex(bytes)) === meta.sha256)
+          return { bytes, sha256: meta.sha256 };
       } catch {
         // Unreadable: dropped below like a corrupted one.
       }
       await fs.promises.rm(at, { recursive: true, force: true });
       return undefined;
     },
-    async put(url, bytes) {
+    async put(url, bytes, sha256) {
       const at = await entryDir(url);
       const tmp = `${at}.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`;
       await fs.promises.mkdir(tmp, { recursive: true });
       try {
         await fs.promises.writeFile(path.join(tmp, 'data'), bytes);
-        const meta = { url, sha256: await sha256Hex(bytes), bytes: bytes.length, stored: new Date().toISOString() };
+        const meta = { url, sha256, bytes: bytes.length, stored: new Date().toISOString() };
         await fs.promises.writeFile(path.join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
         await fs.promises.rm(at, { recursive: true, force: true });
         await fs.promises.rename(tmp, at);

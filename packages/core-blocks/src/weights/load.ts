@@ -81,8 +81,7 @@ export async function loadPretrained<O extends CreateOptions>(
   if (set?.unsupported && options.from === undefined) {
     throw new ZooUnsupportedWeightsError(`${entry.name}'s weight set \`${set.name}\` cannot be loaded: ${set.unsupported}`);
   }
-  const { bytes, source } = await fetchWeights(set, options);
-  const checkpoint = readCheckpoint(bytes);
+  const { source, checkpoint } = await fetchWeights(set, options);
 
   const size = set?.preprocessing.inputSize ?? entry.defaultInputSize;
   const classes = set?.classes.count ?? 1000;
@@ -173,18 +172,29 @@ function headKeys(entry: ModelEntry, model: tfl.LayersModel): Set<string> {
   return keys;
 }
 
-async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Promise<{ bytes: Uint8Array; source: string }> {
+interface Fetched {
+  source: string;
+  checkpoint: ReturnType<typeof readCheckpoint>;
+}
+
+/** The set's file (or `from`), checked against the expected hash and parsed once. */
+async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Promise<Fetched> {
   const from = options.from;
-  if (from instanceof Uint8Array) return { bytes: await checked(from, options.sha256 || undefined, 'the bytes given'), source: 'bytes' };
-  if (from instanceof ArrayBuffer)
-    return { bytes: await checked(new Uint8Array(from), options.sha256 || undefined, 'the bytes given'), source: 'bytes' };
+  const given = options.sha256 || undefined;
+  if (from instanceof Uint8Array || from instanceof ArrayBuffer) {
+    const bytes = from instanceof Uint8Array ? from : new Uint8Array(from);
+    await checked(bytes, given, 'the bytes given');
+    return { source: 'bytes', checkpoint: readCheckpoint(bytes) };
+  }
   const expected = options.sha256 === false ? undefined : (options.sha256 ?? (from === undefined ? set?.file.sha256 : undefined));
   let url: string;
   if (from !== undefined) {
     const text = String(from);
-    const node = nodeModules();
-    if (node && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
-      return { bytes: await checked(await readLocal(text), expected, text), source: text };
+    if (nodeModules() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+      const bytes = await readLocal(text);
+      await checked(bytes, expected, text);
+      return { source: text, checkpoint: readCheckpoint(bytes) };
+    }
     url = text;
   } else {
     url = fileUrl(set!.file, {
@@ -196,7 +206,13 @@ async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Pro
   const cache =
     options.cache === false ? undefined : options.cache === true || options.cache === undefined ? defaultCache() : options.cache;
   const hit = await cache?.get(url).catch(() => undefined);
-  if (hit && (expected === undefined || hashMatches(await sha256Hex(hit), expected))) return { bytes: hit, source: `cache:${url}` };
+  if (hit && (expected === undefined || hashMatches(hit.sha256, expected))) {
+    try {
+      return { source: `cache:${url}`, checkpoint: readCheckpoint(hit.bytes) };
+    } catch {
+      // A cache written by something else: dropped and fetched again below.
+    }
+  }
   if (hit) await cache?.delete(url).catch(() => undefined);
   const bytes = await download(url, {
     timeoutMs: options.timeoutMs ?? weightsEnv.timeoutMs,
@@ -204,15 +220,16 @@ async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Pro
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  await checked(bytes, expected, url);
+  const sha256 = await checked(bytes, expected, url);
   // Only a file that reads as a checkpoint is kept: an error page must not be served from the cache later.
-  readCheckpoint(bytes);
-  await cache?.put(url, bytes).catch(() => undefined);
-  return { bytes, source: url };
+  const checkpoint = readCheckpoint(bytes);
+  if (cache) await cache.put(url, bytes, sha256 ?? (await sha256Hex(bytes))).catch(() => undefined);
+  return { source: url, checkpoint };
 }
 
-async function checked(bytes: Uint8Array, expected: string | undefined, what: string): Promise<Uint8Array> {
-  if (expected === undefined) return bytes;
+/** Checks the bytes against a published hash (whole or a prefix); returns their full SHA-256, or undefined when none was asked for. */
+async function checked(bytes: Uint8Array, expected: string | undefined, what: string): Promise<string | undefined> {
+  if (expected === undefined) return undefined;
   if (!/^[0-9a-f]{8,64}$/i.test(expected)) throw new ZooOptionError('sha256', expected, 'hex digits (8 to 64) of the SHA-256, or false');
   const actual = await sha256Hex(bytes);
   if (!hashMatches(actual, expected)) {
@@ -221,7 +238,7 @@ async function checked(bytes: Uint8Array, expected: string | undefined, what: st
         'the file is corrupt or not the one the source released. Nothing was loaded.',
     );
   }
-  return bytes;
+  return actual;
 }
 
 /** A local checkpoint (Node): a file, or a folder holding `model.safetensors` or a single checkpoint. */
