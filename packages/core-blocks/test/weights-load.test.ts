@@ -266,6 +266,16 @@ describe('entry.load', () => {
     again.dispose();
   });
 
+  it("scales the set's resize with the crop for another input size, and takes the input size for a file", async () => {
+    const big = await entry.load({ cache: false, inputShape: [32, 32, 3] });
+    // The set resizes 18 for a 16 crop: the same fraction at 32.
+    expect(weightsOf(big)!.dataConfig).toMatchObject({ cropSize: 32, resizeSize: 36, interpolation: 'bicubic' });
+    const fromFile = await entry.load({ from: file, inputShape: [24, 24, 3] });
+    expect(weightsOf(fromFile)!.dataConfig).toMatchObject({ cropSize: 24, resizeSize: Math.floor(24 / 0.875) });
+    big.dispose();
+    fromFile.dispose();
+  });
+
   it('builds a new head for other classes, or none, and loads everything else', async () => {
     const ten = await entry.load({ numClasses: 10, cache: false });
     expect(ten.outputs[0].shape).toEqual([null, 10]);

@@ -3,7 +3,7 @@ import type { StateDictReport } from '../checkpoint/errors.js';
 import { readCheckpoint } from '../checkpoint/pth.js';
 import { loadStateDict, stateDictParams } from '../checkpoint/state-dict.js';
 import { ZooOptionError } from '../errors.js';
-import { dataConfig } from '../inference/data-config.js';
+import { type DataConfig, dataConfig } from '../inference/data-config.js';
 import { withZeroInit } from '../layers/init.js';
 import type { ModelEntry } from '../model.js';
 import type { CreateOptions } from '../options.js';
@@ -97,9 +97,7 @@ export async function loadPretrained<O extends CreateOptions>(
       model: entry.name,
       set,
       source,
-      dataConfig: set
-        ? weightDataConfig({ ...set.preprocessing, inputSize: model.inputs[0].shape[1] ?? size })
-        : dataConfig({ cropSize: size }),
+      dataConfig: dataConfigFor(set, model.inputs[0].shape[1] ?? size),
       report,
     };
     rememberWeights(model, info);
@@ -108,6 +106,17 @@ export async function loadPretrained<O extends CreateOptions>(
     model.dispose();
     throw err;
   }
+}
+
+/**
+ * The set's preprocessing for the model's input side: as published at the set's own size; at
+ * another size (`inputShape` given), the same crop fraction, as timm's `crop_pct` scales it.
+ */
+function dataConfigFor(set: WeightSet | null, side: number): DataConfig {
+  if (!set) return dataConfig({ cropSize: side });
+  const p = set.preprocessing;
+  if (side === p.inputSize) return weightDataConfig(p);
+  return weightDataConfig({ ...p, inputSize: side, resizeSize: Math.floor((side * p.resizeSize) / p.inputSize) });
 }
 
 /**
