@@ -15,7 +15,7 @@ picked up; the generator names no family and no model). For each model of a fami
   (packages/reference/data/models.json) with random weights and comparing state-dict keys and
   shapes.
 - `authors`: released sets stated by hand from the reference's metadata, passed through after a
-  check of their fields (none is known yet).
+  check of their fields; `authorsNote` says where each was stated from.
 - `reason`: why a model has no set (required when it has none).
 
 Nothing is downloaded: model builders run with `weights=None` / `pretrained=False`.
@@ -641,7 +641,7 @@ def generate_package(path: Path, models_json: Dict[str, Any], timm_models: set) 
     counts = collections.Counter()
     builds = TimmBuilds()
     for name, src in sources.items():
-        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote', 'builderOptions'}
+        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote', 'builderOptions', 'authorsNote'}
         if unknown_fields:
             raise GenerateError(f'{pkg}/{name}: unknown fields {sorted(unknown_fields)} in the sources file')
         entry = models_json.get(name)

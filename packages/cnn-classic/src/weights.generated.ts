@@ -2704,41 +2704,110 @@ export const convnext_large: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: The reference's metadata names the authors' repository (Jongchan/attention-module) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no CBAM-ResNet.
+// No weight set: The authors released a checkpoint for ResNet50+CBAM only
+// (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md);
+// torchvision and timm have no CBAM-ResNet.
 export const cbam_resnet18: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (Jongchan/attention-module) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no CBAM-ResNet.
+// No weight set: The authors released a checkpoint for ResNet50+CBAM only
+// (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md);
+// torchvision and timm have no CBAM-ResNet.
 export const cbam_resnet34: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (Jongchan/attention-module) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no CBAM-ResNet.
-export const cbam_resnet50: readonly WeightSet[] = [];
+/** The released weight sets of `cbam_resnet50`. */
+export const cbam_resnet50: readonly WeightSet[] = [
+  {
+    name: 'RESNET50_CBAM',
+    publisher: 'authors',
+    isDefault: false,
+    file: { url: 'https://drive.google.com/file/d/1mvAVvhLR_2XY_bPYxh-SEz4vDmGzSArO/view?usp=sharing', format: 'pth', bytes: null },
+    keys: 'authors',
+    unsupported:
+      "The authors publish it on Google Drive, which answers a plain GET of a large file with a confirmation page, not the file: download it there and load it with `from` (the file is their training checkpoint: `state_dict` under DataParallel's `module.` names, which `from` reads).",
+    preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    classes: { dataset: 'imagenet-1k', count: 1000 },
+    accuracy: { top1: 77.622, top5: 93.948, resolution: 224, dataset: 'imagenet-1k' },
+    license: 'MIT',
+    docs: 'https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md',
+  },
+];
 
-// No weight set: The reference's metadata names the authors' repository (Jongchan/attention-module) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no CBAM-ResNet.
+// No weight set: The authors released a checkpoint for ResNet50+CBAM only
+// (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md);
+// torchvision and timm have no CBAM-ResNet.
 export const cbam_resnet101: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (BangguWu/ECANet) but no checkpoint URL
-// or hash to state a weight set by; torchvision has no ECA-ResNet, and timm's ecaresnet* are other architectures
-// (deep stem, average-pool shortcut).
-export const eca_resnet18: readonly WeightSet[] = [];
+/** The released weight sets of `eca_resnet18`. */
+export const eca_resnet18: readonly WeightSet[] = [
+  {
+    name: 'eca_resnet18_k3577',
+    publisher: 'authors',
+    isDefault: false,
+    file: { url: 'https://drive.google.com/open?id=1LMRFRTyzVifGBi2MUpTuYEWW44S8mwyl', format: 'pth', bytes: null },
+    keys: 'authors',
+    unsupported:
+      "The authors publish it on Google Drive, which answers a plain GET of a large file with a confirmation page, not the file: download it there and load it with `from` (the file is their training checkpoint: `state_dict` under DataParallel's `module.` names, which `from` reads).",
+    preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    classes: { dataset: 'imagenet-1k', count: 1000 },
+    accuracy: { top1: 70.92, top5: 89.93, resolution: 224, dataset: 'imagenet-1k' },
+    license: 'MIT',
+    docs: 'https://github.com/BangguWu/ECANet/blob/b332f6b3e6e2afe8a3287dc8ee8440a0fbec74c4/README.md',
+  },
+];
 
-// No weight set: The reference's metadata names the authors' repository (BangguWu/ECANet) but no checkpoint URL
-// or hash to state a weight set by; torchvision has no ECA-ResNet, and timm's ecaresnet* are other architectures
-// (deep stem, average-pool shortcut).
-export const eca_resnet34: readonly WeightSet[] = [];
+/** The released weight sets of `eca_resnet34`. */
+export const eca_resnet34: readonly WeightSet[] = [
+  {
+    name: 'eca_resnet34_k3357',
+    publisher: 'authors',
+    isDefault: false,
+    file: { url: 'https://drive.google.com/open?id=15LV5Jkea3GPzvLP5__H7Gg88oNQUxBDE', format: 'pth', bytes: null },
+    keys: 'authors',
+    unsupported:
+      "The authors publish it on Google Drive, which answers a plain GET of a large file with a confirmation page, not the file: download it there and load it with `from` (the file is their training checkpoint: `state_dict` under DataParallel's `module.` names, which `from` reads).",
+    preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    classes: { dataset: 'imagenet-1k', count: 1000 },
+    accuracy: { top1: 74.21, top5: 91.83, resolution: 224, dataset: 'imagenet-1k' },
+    license: 'MIT',
+    docs: 'https://github.com/BangguWu/ECANet/blob/b332f6b3e6e2afe8a3287dc8ee8440a0fbec74c4/README.md',
+  },
+];
 
-// No weight set: The reference's metadata names the authors' repository (BangguWu/ECANet) but no checkpoint URL
-// or hash to state a weight set by; torchvision has no ECA-ResNet, and timm's ecaresnet* are other architectures
-// (deep stem, average-pool shortcut).
-export const eca_resnet50: readonly WeightSet[] = [];
+/** The released weight sets of `eca_resnet50`. */
+export const eca_resnet50: readonly WeightSet[] = [
+  {
+    name: 'eca_resnet50_k3557',
+    publisher: 'authors',
+    isDefault: false,
+    file: { url: 'https://drive.google.com/open?id=1670rce333c_lyMWFzBlNZoVUvtxbCF_U', format: 'pth', bytes: null },
+    keys: 'authors',
+    unsupported:
+      "The authors publish it on Google Drive, which answers a plain GET of a large file with a confirmation page, not the file: download it there and load it with `from` (the file is their training checkpoint: `state_dict` under DataParallel's `module.` names, which `from` reads).",
+    preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    classes: { dataset: 'imagenet-1k', count: 1000 },
+    accuracy: { top1: 77.42, top5: 93.62, resolution: 224, dataset: 'imagenet-1k' },
+    license: 'MIT',
+    docs: 'https://github.com/BangguWu/ECANet/blob/b332f6b3e6e2afe8a3287dc8ee8440a0fbec74c4/README.md',
+  },
+];
 
-// No weight set: The reference's metadata names the authors' repository (BangguWu/ECANet) but no checkpoint URL
-// or hash to state a weight set by; torchvision has no ECA-ResNet, and timm's ecaresnet* are other architectures
-// (deep stem, average-pool shortcut).
-export const eca_resnet101: readonly WeightSet[] = [];
+/** The released weight sets of `eca_resnet101`. */
+export const eca_resnet101: readonly WeightSet[] = [
+  {
+    name: 'eca_resnet101_k3357',
+    publisher: 'authors',
+    isDefault: false,
+    file: { url: 'https://drive.google.com/open?id=1b5FQ8yDFnZ_UhvWT9txmjI_LjbKkgnvC', format: 'pth', bytes: null },
+    keys: 'authors',
+    unsupported:
+      "The authors publish it on Google Drive, which answers a plain GET of a large file with a confirmation page, not the file: download it there and load it with `from` (the file is their training checkpoint: `state_dict` under DataParallel's `module.` names, which `from` reads).",
+    preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    classes: { dataset: 'imagenet-1k', count: 1000 },
+    accuracy: { top1: 78.65, top5: 94.34, resolution: 224, dataset: 'imagenet-1k' },
+    license: 'MIT',
+    docs: 'https://github.com/BangguWu/ECANet/blob/b332f6b3e6e2afe8a3287dc8ee8440a0fbec74c4/README.md',
+  },
+];
 
 /** The released weight sets of `hrnet_w18_small`. */
 export const hrnet_w18_small: readonly WeightSet[] = [

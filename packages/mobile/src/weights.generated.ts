@@ -263,32 +263,46 @@ export const mobilenet_v3_large: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: The reference's metadata names the authors' repository (megvii-model/ShuffleNet-Series) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no ShuffleNetV1.
+// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
+// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
+// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
+// no ShuffleNetV1.
 export const shufflenet_v1_g1_x1_0: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (megvii-model/ShuffleNet-Series) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no ShuffleNetV1.
+// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
+// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
+// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
+// no ShuffleNetV1.
 export const shufflenet_v1_g2_x1_0: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (megvii-model/ShuffleNet-Series) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no ShuffleNetV1.
+// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
+// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
+// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
+// no ShuffleNetV1.
 export const shufflenet_v1_g3_x1_0: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (megvii-model/ShuffleNet-Series) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no ShuffleNetV1.
+// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
+// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
+// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
+// no ShuffleNetV1.
 export const shufflenet_v1_g4_x1_0: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (megvii-model/ShuffleNet-Series) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no ShuffleNetV1.
+// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
+// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
+// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
+// no ShuffleNetV1.
 export const shufflenet_v1_g8_x1_0: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (megvii-model/ShuffleNet-Series) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no ShuffleNetV1.
+// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
+// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
+// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
+// no ShuffleNetV1.
 export const shufflenet_v1_g3_x0_5: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (megvii-model/ShuffleNet-Series) but no
-// checkpoint URL or hash to state a weight set by; torchvision and timm have no ShuffleNetV1.
+// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
+// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
+// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
+// no ShuffleNetV1.
 export const shufflenet_v1_g3_x2_0: readonly WeightSet[] = [];
 
 /** The released weight sets of `shufflenet_v2_x0_5`. */
@@ -365,14 +379,14 @@ export const shufflenet_v2_x2_0: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: The reference's metadata names the authors' repository (saic-fi/edgevit) but no checkpoint URL
-// or hash to state a weight set by; torchvision and timm have no EdgeViT.
+// No weight set: The authors have released no weights (https://github.com/saic-fi/edgevit at
+// df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.
 export const edgevit_xxs: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (saic-fi/edgevit) but no checkpoint URL
-// or hash to state a weight set by; torchvision and timm have no EdgeViT.
+// No weight set: The authors have released no weights (https://github.com/saic-fi/edgevit at
+// df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.
 export const edgevit_xs: readonly WeightSet[] = [];
 
-// No weight set: The reference's metadata names the authors' repository (saic-fi/edgevit) but no checkpoint URL
-// or hash to state a weight set by; torchvision and timm have no EdgeViT.
+// No weight set: The authors have released no weights (https://github.com/saic-fi/edgevit at
+// df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.
 export const edgevit_s: readonly WeightSet[] = [];
