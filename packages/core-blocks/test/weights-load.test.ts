@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import {
+  cacheStorageCache,
   defineModel,
   exportStateDict,
   folderCache,
@@ -236,6 +237,34 @@ describe('entry.load', () => {
     const third = await load();
     expect(hits.get(path)).toBe(before + 2);
     expect(weightsOf(third)!.source).not.toMatch(/^cache:/);
+    expectServedWeights(third);
+    for (const m of [first, second, third]) m.dispose();
+  });
+
+  it('keeps and verifies copies in Cache Storage (the browser cache), and drops a corrupted one', async () => {
+    // A CacheStorage with the Cache API's semantics over Node's own Request and Response.
+    const entries = new Map<string, Response>();
+    const cache = {
+      match: async (url: string) => entries.get(url)?.clone(),
+      put: async (url: string, r: Response) => void entries.set(url, r),
+      delete: async (url: string) => entries.delete(url),
+    };
+    const storage = {
+      open: async (name: string) => (name === 'zoo-weights-v1' ? cache : Promise.reject(new Error(name))),
+    } as unknown as CacheStorage;
+    const browser = cacheStorageCache(storage);
+    const path = '/timm/tiny.test_in1k/resolve/main/model.safetensors';
+    const before = hits.get(path) ?? 0;
+    const first = await entry.load({ weights: 'HUB', hubEndpoint: base, cache: browser });
+    const second = await entry.load({ weights: 'HUB', hubEndpoint: base, cache: browser });
+    expect(hits.get(path)).toBe(before + 1);
+    expect(weightsOf(second)!.source).toMatch(/^cache:/);
+    const [url] = [...entries.keys()];
+    const stored = new Uint8Array(await entries.get(url)!.arrayBuffer());
+    stored[100] ^= 1;
+    entries.set(url, new Response(stored, { headers: entries.get(url)!.headers }));
+    const third = await entry.load({ weights: 'HUB', hubEndpoint: base, cache: browser });
+    expect(hits.get(path)).toBe(before + 2);
     expectServedWeights(third);
     for (const m of [first, second, third]) m.dispose();
   });
