@@ -79,3 +79,38 @@ export function floatToBfloat16(v: number): number {
   if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return (x >>> 16) | 0x40;
   return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Little-endian F32, F64, F16 or BF16 values to a fresh float32 array, at any alignment: the one
+ * decoder of the safetensors and `.pth` readers (the legacy `.pth` format leaves storages unaligned).
+ */
+export function toFloat32(bytes: Uint8Array, dtype: SafetensorsDtype): Float32Array {
+  const n = bytes.byteLength / DTYPE_BYTES[dtype];
+  const out = new Float32Array(n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (dtype) {
+    case 'F32':
+      // A byte copy is a memcpy at any alignment.
+      if (HOST_LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
+      else for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+      break;
+    case 'F64':
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
+      break;
+    case 'F16': {
+      const table = halfToFloatTable();
+      for (let i = 0; i < n; i++) out[i] = table[view.getUint16(2 * i, true)];
+      break;
+    }
+    case 'BF16': {
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < n; i++) bits[i] = view.getUint16(2 * i, true) << 16;
+      break;
+    }
+    default:
+      throw new Error(`toFloat32: ${dtype} is not a floating dtype`);
+  }
+  return out;
+}

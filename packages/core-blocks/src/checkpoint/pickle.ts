@@ -1,4 +1,4 @@
-import { DTYPE_BYTES, halfToFloatTable, type SafetensorsDtype } from './dtypes.js';
+import { DTYPE_BYTES, type SafetensorsDtype, toFloat32 } from './dtypes.js';
 import { ZooPickleError, ZooPickleGlobalError, ZooPickleLimitError, ZooPthError } from './errors.js';
 
 /**
@@ -156,8 +156,6 @@ export class TorchStorage {
   ) {}
 }
 
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /**
  * A tensor as `torch.save` pickles it: a view (`offset`, `shape`, `stride`, in elements) of a
  * storage that several tensors may share. The view is checked against the storage when it is
@@ -246,7 +244,7 @@ export class TorchTensor {
         `This tensor is ${this.dtype} (\`torch.${storageName(this.dtype)}\`); only F32, F64, F16 and BF16 convert to float32.`,
       );
     }
-    return toFloat32(this.bytes(), this.dtype, this.size);
+    return toFloat32(this.bytes(), this.dtype);
   }
 }
 
@@ -280,32 +278,6 @@ function gather(
       if (at[d]! < shape[d]!) break;
       src -= at[d]! * stride[d]! * el;
       at[d] = 0;
-    }
-  }
-  return out;
-}
-
-function toFloat32(bytes: Uint8Array, dtype: SafetensorsDtype, n: number): Float32Array {
-  const out = new Float32Array(n);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  switch (dtype) {
-    case 'F32':
-      // A byte copy works at any alignment (the legacy format leaves storages unaligned) and is a memcpy.
-      if (HOST_LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
-      else for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
-      break;
-    case 'F64':
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
-      break;
-    case 'F16': {
-      const table = halfToFloatTable();
-      for (let i = 0; i < n; i++) out[i] = table[view.getUint16(2 * i, true)]!;
-      break;
-    }
-    case 'BF16': {
-      const bits = new Uint32Array(out.buffer);
-      for (let i = 0; i < n; i++) bits[i] = view.getUint16(2 * i, true) << 16;
-      break;
     }
   }
   return out;

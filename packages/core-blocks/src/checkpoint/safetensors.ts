@@ -1,5 +1,5 @@
 import { describe } from '../errors.js';
-import { DTYPE_BYTES, FLOAT_DTYPES, halfToFloatTable, isDtype, type SafetensorsDtype } from './dtypes.js';
+import { DTYPE_BYTES, FLOAT_DTYPES, isDtype, type SafetensorsDtype, toFloat32 } from './dtypes.js';
 import { ZooSafetensorsDtypeError, ZooSafetensorsHeaderError, ZooSafetensorsOffsetError, ZooSafetensorsShapeError } from './errors.js';
 
 /** One tensor of a safetensors file, as its header describes it (offsets from the start of the data). */
@@ -28,7 +28,6 @@ export interface TensorSource {
 }
 
 const DEFAULT_MAX_HEADER = 100_000_000;
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * A parsed safetensors file: the header is validated as a whole when the file is read (every
@@ -64,30 +63,7 @@ export class SafetensorsFile implements TensorSource {
     if (!FLOAT_DTYPES.includes(t.dtype)) {
       throw new ZooSafetensorsDtypeError(`Tensor \`${key}\` is ${t.dtype}; only ${FLOAT_DTYPES.join(', ')} convert to float32.`);
     }
-    const offset = this.bytes.byteOffset + this.dataStart + t.begin;
-    const n = (t.end - t.begin) / DTYPE_BYTES[t.dtype];
-    const out = new Float32Array(n);
-    const view = new DataView(this.bytes.buffer, offset, t.end - t.begin);
-    switch (t.dtype) {
-      case 'F32':
-        if (HOST_LITTLE_ENDIAN && offset % 4 === 0) out.set(new Float32Array(this.bytes.buffer, offset, n));
-        else for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
-        break;
-      case 'F64':
-        for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
-        break;
-      case 'F16': {
-        const table = halfToFloatTable();
-        for (let i = 0; i < n; i++) out[i] = table[view.getUint16(2 * i, true)];
-        break;
-      }
-      case 'BF16': {
-        const bits = new Uint32Array(out.buffer);
-        for (let i = 0; i < n; i++) bits[i] = view.getUint16(2 * i, true) << 16;
-        break;
-      }
-    }
-    return out;
+    return toFloat32(this.bytes.subarray(this.dataStart + t.begin, this.dataStart + t.end), t.dtype);
   }
 }
 
