@@ -108,6 +108,18 @@ def randomise(model, seed, calib_size, residual_norms=None, residual_gain=0.2):
             h.remove()
 
 
+def write_io(model, specs, seed, batch):
+    """For each PATH:SIZE, a fixed random batch (NCHW) and the model's eval-mode output on it."""
+    for spec in specs:
+        path, size = spec.rsplit(":", 1)
+        size = int(size)
+        g = torch.Generator().manual_seed(seed * 1000003 + size)
+        x = torch.randn(batch, 3, size, size, generator=g)
+        with torch.no_grad():
+            y = model(x)
+        write_safetensors(path, {"input": x, "output": y})
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -130,14 +142,7 @@ def main():
     else:
         randomise(model, a.seed, a.calib_size, a.residual_norms, a.residual_gain)
         write_safetensors(a.checkpoint, model.state_dict())
-    for spec in a.io:
-        path, size = spec.rsplit(":", 1)
-        size = int(size)
-        g = torch.Generator().manual_seed(a.seed * 1000003 + size)
-        x = torch.randn(a.batch, 3, size, size, generator=g)
-        with torch.no_grad():
-            y = model(x)
-        write_safetensors(path, {"input": x, "output": y})
+    write_io(model, a.io, a.seed, a.batch)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import torch
 import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference import randomise, write_safetensors  # noqa: E402
+from reference import randomise, write_io  # noqa: E402
 
 # Older torchvision files: DenseNet's `norm.1` for `norm1` (torchvision's densenet._load_state_dict
 # undoes it), ViT's `mlp.linear_1` for `mlp.0` (MLPBlock._load_from_state_dict undoes it).
@@ -90,14 +90,7 @@ def checkpoint(a):
     else:
         randomise(model, a.seed, a.calib_size, a.residual_norms, a.residual_gain)
         save(model, a.checkpoint, a.format, a.legacy)
-    for spec in a.io:
-        path, size = spec.rsplit(":", 1)
-        size = int(size)
-        g = torch.Generator().manual_seed(a.seed * 1000003 + size)
-        x = torch.randn(a.batch, 3, size, size, generator=g)
-        with torch.no_grad():
-            y = model(x)
-        write_safetensors(path, {"input": x, "output": y})
+    write_io(model, a.io, a.seed, a.batch)
 
 
 def transform_of(case):
