@@ -1,3 +1,10 @@
+// Registers the zoo's custom layers for `tf.loadLayersModel`: this file is listed in package.json's
+// `sideEffects`, so a bare `import '@zoo/cnn-classic'` survives bundling and, through this import, runs
+// core-blocks' registration. The models' own modules stay side-effect free: an app importing one
+// model still gets only that model (test/bundle.test.ts in @zoo/mobile measures it).
+import '@zoo/core-blocks';
+
+export { registerZooLayers } from '@zoo/core-blocks';
 export { alexnet } from './alexnet.js';
 export { catalog } from './catalog.js';
 export {

@@ -1,3 +1,5 @@
+// Registers the custom layers for `tf.loadLayersModel`. This file and register.js are listed in
+// package.json's `sideEffects`, so that a bare `import '@zoo/core-blocks'` survives bundling.
 import './layers/register.js';
 
 export {
@@ -63,7 +65,7 @@ export { type CountsMacs, countsMacs, elementsPerSample, type MacCount, ZERO_MAC
 export { batchNorm2d, type NormArgs } from './layers/norm.js';
 export { PatchMerge } from './layers/patch-merge.js';
 export { AvgPool2d, type AvgPool2dArgs, MaxPool2d, type Pool2dArgs } from './layers/pool2d.js';
-export { CUSTOM_LAYERS } from './layers/register.js';
+export { CUSTOM_LAYERS, registerZooLayers } from './layers/register.js';
 export { bicubicAntialiasMatrix } from './layers/resample.js';
 export { StochasticDepth, type StochasticDepthArgs } from './layers/stochastic-depth.js';
 export {

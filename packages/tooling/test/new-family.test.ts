@@ -66,7 +66,7 @@ describe('pnpm new-family', () => {
       expect(manifest).toMatchObject({
         name: `@zoo/${NAME}`,
         zoo: { catalog: './catalog' },
-        sideEffects: false,
+        sideEffects: ['./dist/index.js'],
         dependencies: { '@zoo/core-blocks': 'workspace:^' },
         peerDependencies: { '@tensorflow/tfjs-core': '^4.22.0', '@tensorflow/tfjs-layers': '^4.22.0' },
       });

@@ -1,2 +1,8 @@
+// Registers the zoo's custom layers for `tf.loadLayersModel`: this file is listed in package.json's
+// `sideEffects`, so a bare import of the package survives bundling; the models' own modules stay
+// side-effect free, so an app importing one model gets only that model.
+import '@zoo/core-blocks';
+
+export { registerZooLayers } from '@zoo/core-blocks';
 export { __FAMILY___SPECS, type __Family__Name, type __Family__Spec, __model__ } from './__family__.js';
 export { catalog } from './catalog.js';

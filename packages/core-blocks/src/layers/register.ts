@@ -15,10 +15,7 @@ import { StochasticDepth } from './stochastic-depth.js';
 import { ClassToken, PositionEmbedding, TakeToken } from './tokens.js';
 import { WindowAttention } from './window-attention.js';
 
-/**
- * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
- * `tf.loadLayersModel` once `@zoo/core-blocks` is imported. Idempotent.
- */
+/** The zoo's custom layers, registered for (de)serialisation under the package name `Zoo`. */
 export const CUSTOM_LAYERS = [
   Conv2d,
   MaxPool2d,
@@ -40,4 +37,21 @@ export const CUSTOM_LAYERS = [
   PositionEmbedding,
   PatchMerge,
 ] as const;
-for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
+
+/**
+ * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
+ * `tf.loadLayersModel`. Idempotent; returns the registered classes.
+ *
+ * Importing `@zoo/core-blocks` or any family package (even a bare `import '@zoo/mobile'`) already
+ * does this: the packages list the modules that run it (each `dist/index.js` and this file) under
+ * `sideEffects`, so bundlers keep them. This function is for an app whose bundler is told to ignore
+ * `sideEffects` (Rollup's `treeshake.moduleSideEffects: false`, for one): a call is a used symbol,
+ * which no bundler drops.
+ */
+export function registerZooLayers(): typeof CUSTOM_LAYERS {
+  for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
+  return CUSTOM_LAYERS;
+}
+
+// At import time, as the packages' `sideEffects` fields declare.
+registerZooLayers();
