@@ -1,6 +1,10 @@
 import { describe } from '@jest/globals';
 import '@tensorflow/tfjs-backend-wasm';
-import { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from '@zoo/test-support';
+import {
+  itLoadsWeightSetsLikeTheReference,
+  itPreprocessesLikeTheWeightSources,
+  itTakesTheDefaultSetsPreprocessing,
+} from '@zoo/test-support';
 import { catalog } from '../src/catalog.js';
 import { convnext_tiny, densenet121, efficientnet_b3, hrnet_w18_small, resnet18, resnet50 } from '../src/index.js';
 

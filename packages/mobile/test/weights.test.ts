@@ -1,6 +1,10 @@
 import { describe } from '@jest/globals';
 import '@tensorflow/tfjs-backend-wasm';
-import { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from '@zoo/test-support';
+import {
+  itLoadsWeightSetsLikeTheReference,
+  itPreprocessesLikeTheWeightSources,
+  itTakesTheDefaultSetsPreprocessing,
+} from '@zoo/test-support';
 import { catalog } from '../src/catalog.js';
 import { mobilenet_v1_100, mobilenet_v3_small, shufflenet_v2_x1_0, squeezenet1_1 } from '../src/index.js';
 

@@ -1,6 +1,10 @@
 import { describe } from '@jest/globals';
 import '@tensorflow/tfjs-backend-wasm';
-import { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from '@zoo/test-support';
+import {
+  itLoadsWeightSetsLikeTheReference,
+  itPreprocessesLikeTheWeightSources,
+  itTakesTheDefaultSetsPreprocessing,
+} from '@zoo/test-support';
 import { catalog } from '../src/catalog.js';
 import { swin_t, vit_b_16, vit_b_32 } from '../src/index.js';
 
