@@ -321,6 +321,14 @@ describe('entry.load', () => {
     headless.dispose();
   });
 
+  it('refuses a wrong creation option before fetching anything', async () => {
+    const requests = () => [...hits.values()].reduce((a, b) => a + b, 0);
+    const before = requests();
+    await rejectsCleanly(entry.load({ cache: false, numClases: 10 } as never), ZooOptionError, /numClases/);
+    await rejectsCleanly(entry.load({ cache: false, numClasses: -1 }), ZooOptionError, /numClasses/);
+    expect(requests()).toBe(before);
+  });
+
   it('refuses an unknown set with suggestions, and a set it cannot load with the reason', async () => {
     await rejectsCleanly(entry.load({ weights: 'V2' }), ZooUnknownWeightsError, /Did you mean `V1`/);
     await rejectsCleanly(entry.load({ weights: 'LATER' }), ZooUnsupportedWeightsError, /key names are not mapped yet/);

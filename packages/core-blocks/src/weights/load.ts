@@ -6,7 +6,7 @@ import { ZooOptionError } from '../errors.js';
 import { type DataConfig, dataConfig } from '../inference/data-config.js';
 import { withZeroInit } from '../layers/init.js';
 import type { ModelEntry } from '../model.js';
-import type { CreateOptions } from '../options.js';
+import { type CreateOptions, resolveOptions } from '../options.js';
 import { defaultCache, type WeightCache } from './cache.js';
 import { download, type Progress } from './download.js';
 import { fileUrl, weightsEnv } from './env.js';
@@ -81,11 +81,13 @@ export async function loadPretrained<O extends CreateOptions>(
   if (set?.unsupported && options.from === undefined) {
     throw new ZooUnsupportedWeightsError(`${entry.name}'s weight set \`${set.name}\` cannot be loaded: ${set.unsupported}`);
   }
-  const { source, checkpoint } = await fetchWeights(set, options);
-
   const size = set?.preprocessing.inputSize ?? entry.defaultInputSize;
   const classes = set?.classes.count ?? 1000;
   const resolved = { inputShape: [size, size, 3], numClasses: classes, ...set?.createOptions, ...createOptions } as unknown as O;
+  // A wrong creation option fails before a download, not after.
+  resolveOptions(entry.name, resolved, { inputSize: size, dropRate: 0 }, entry.extraOptions);
+  const { source, checkpoint } = await fetchWeights(set, options);
+
   const headChanged = (resolved.includeTop ?? true) === false || resolved.numClasses !== classes;
   // A strict load sets every weight, so drawing random ones first would be wasted time; a new
   // head keeps its initialisation, for training.
