@@ -44,14 +44,12 @@ function testImage(seed: number, height: number, width: number): Uint8Array {
 export function itPreprocessesLikeTheWeightSources(catalog: readonly ModelEntry[]): void {
   const picks = distinctPreprocessing(catalog);
   describe(`preprocessing of ${picks.length} distinct weight-set configurations`, () => {
-    let dir = '';
-    let cases: { id: string; image: { height: number; width: number; data: number[] }; set: WeightSet; entry: ModelEntry }[] = [];
     it('equals torchvision and timm transforms on the same images', async () => {
       await tf.ready();
       if (picks.some((p) => p.set.publisher === 'timm')) await ensureTimm();
-      dir = mkdtempSync(join(tmpdir(), 'zoo-weight-preprocess-'));
+      const dir = mkdtempSync(join(tmpdir(), 'zoo-weight-preprocess-'));
       try {
-        cases = picks.map(({ entry, set }, i) => {
+        const cases = picks.map(({ entry, set }, i) => {
           const crop = set.preprocessing.inputSize;
           // Landscape and portrait alternate, so both sides are resized in turn.
           const [h, w] = i % 2 ? [Math.round(crop * 1.37), Math.round(crop * 1.12)] : [Math.round(crop * 1.09), Math.round(crop * 1.41)];
