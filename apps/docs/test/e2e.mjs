@@ -9,14 +9,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { compareEntry, profileComparison } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@zoo/test-support/browser';
 import { inferenceBenchBlock } from '../scripts/pages.mjs';
 import { serve } from './serve.mjs';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(app, 'dist');
 const artifacts = join(app, 'test-artifacts');
-const CHROMIUM = process.env.ZOO_CHROMIUM ?? '/usr/bin/chromium';
 const started = performance.now();
 const failures = [];
 const check = async (name, fn) => {
@@ -37,7 +36,6 @@ const check = async (name, fn) => {
 
 if (!existsSync(join(dist, 'index.html')))
   throw new Error('apps/docs/dist is missing: build the site first (pnpm turbo run build --filter=@zoo/docs).');
-if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ZOO_CHROMIUM).`);
 rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 
@@ -57,19 +55,7 @@ console.log(`site test: ${expected.size} models, ${innovationIds.length} innovat
 
 const server = await serve(dist);
 // playwright gives the browser a fresh, temporary profile (the toolchain note's --user-data-dir).
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const outside = [];
 // Any request for another host is recorded and refused: the site must not need one.

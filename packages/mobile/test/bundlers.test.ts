@@ -6,8 +6,9 @@ import { extname, join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { launchChromium } from '@zoo/test-support/browser';
 import * as esbuild from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { mobilenet_v3_small } from '../src/index.js';
 
@@ -23,7 +24,6 @@ import { mobilenet_v3_small } from '../src/index.js';
  * map (three esbuild modules: core, layers, cpu backend): what is tested is what the bundlers
  * keep of the zoo's packages, and Rollup parsing all of TF.js would take 20 s a build here.
  */
-const CHROMIUM = process.env.ZOO_CHROMIUM ?? '/usr/bin/chromium';
 const SIZE = 64;
 const CLASSES = 10;
 const root = process.cwd(); // packages/mobile: where the app's imports resolve from
@@ -70,7 +70,6 @@ let appDir = '';
 const argmax = (a: number[]) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ZOO_CHROMIUM).`);
   dir = mkdtempSync(join(tmpdir(), 'zoo-bundlers-'));
   await tf.setBackend('cpu');
 
@@ -152,19 +151,7 @@ beforeAll(async () => {
     join(dir, 'index.html'),
     `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script><script type="module" src="/app/app.js"></script>`,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+export { CHROMIUM, launchChromium } from './browser.js';
 export { installFastCpuKernels } from './fast-cpu-kernels.js';
 export { expectReferenceFigures, referenceNames } from './figures.js';
 export { expectOneFitStep, type FitStepOptions } from './fit.js';
