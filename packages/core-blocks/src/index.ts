@@ -50,6 +50,7 @@ export { type Column, columnsFigure } from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
 export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
+export { ZooBackendError } from './layers/backend-errors.js';
 export { ChannelPool } from './layers/channel-pool.js';
 export { ChannelShuffle, type ChannelShuffleArgs } from './layers/channel-shuffle.js';
 export { ChannelSplit, type ChannelSplitArgs } from './layers/channel-split.js';

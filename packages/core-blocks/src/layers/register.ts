@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Activation } from './activation.js';
 import { AdaptiveAvgPool2d } from './adaptive-avg-pool.js';
 import { MultiHeadAttention } from './attention.js';
+import { nameLayerInBackendErrors } from './backend-errors.js';
 import { ChannelPool } from './channel-pool.js';
 import { ChannelShuffle } from './channel-shuffle.js';
 import { ChannelSplit } from './channel-split.js';
@@ -40,7 +41,8 @@ export const CUSTOM_LAYERS = [
 
 /**
  * Registers the zoo's custom layers for (de)serialisation, so that a saved model loads with
- * `tf.loadLayersModel`. Idempotent; returns the registered classes.
+ * `tf.loadLayersModel`, and makes a kernel missing on the active backend a `ZooBackendError`
+ * naming the layer and the backend. Idempotent; returns the registered classes.
  *
  * Importing `@zoo/core-blocks` or any family package (even a bare `import '@zoo/mobile'`) already
  * does this: the packages list the modules that run it (each `dist/index.js` and this file) under
@@ -49,7 +51,10 @@ export const CUSTOM_LAYERS = [
  * which no bundler drops.
  */
 export function registerZooLayers(): typeof CUSTOM_LAYERS {
-  for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls, 'Zoo');
+  for (const cls of CUSTOM_LAYERS) {
+    tf.serialization.registerClass(cls, 'Zoo');
+    nameLayerInBackendErrors(cls);
+  }
   return CUSTOM_LAYERS;
 }
 
