@@ -12,6 +12,7 @@ export { type CbamArgs, cbam } from './blocks/cbam.js';
 export { type ConvNormActArgs, convNormAct } from './blocks/conv-norm-act.js';
 export { type EcaArgs, eca, ecaKernelSize } from './blocks/eca.js';
 export { type InvertedResidualArgs, invertedResidual } from './blocks/inverted-residual.js';
+export { type InvertedResidualPlace, timmInvertedResidualRules, timmStagePaths } from './blocks/inverted-residual-keys.js';
 export { type MlpArgs, mlp } from './blocks/mlp.js';
 export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } from './blocks/patch-embed.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
@@ -90,6 +91,7 @@ export {
   type ModelEntry,
   type PaperRef,
 } from './model.js';
+export { normEpsOption } from './norm-eps.js';
 export {
   type ClassifierActivation,
   type CreateOptions,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { CheckpointConvention } from './checkpoint/convention.js';
 import { ZooShapeError } from './errors.js';
 import { type DataConfig, dataConfig } from './inference/data-config.js';
 import { initializer } from './layers/init.js';
@@ -42,10 +43,12 @@ export interface ModelEntry<O extends CreateOptions = CreateOptions> {
   /** The released weight sets of its architecture, generated from their sources' metadata; the default first. */
   readonly weights: readonly WeightSet[];
   /**
-   * Renames the keys of the reference's own checkpoints that predate its current module names
-   * (torchvision's DenseNet files say `norm.1` for `norm1`), as the reference's loader does.
+   * The key names and layouts of checkpoints saved by other implementations of the architecture
+   * (timm's module paths for a torchvision model) or by older versions of the reference
+   * (torchvision's DenseNet files say `norm.1` for `norm1`). The loader and `zoo convert`
+   * recognise one from a checkpoint's keys; a checkpoint none matches is read in the model's own names.
    */
-  readonly checkpointKeys?: (key: string) => string;
+  readonly conventions: readonly CheckpointConvention[];
   /** Builds a fresh, randomly initialised `tf.LayersModel`. */
   create(options?: O): tfl.LayersModel;
   /**
@@ -71,8 +74,8 @@ export interface ModelDefinition<O extends ResolvedOptions> {
   featureLayer?: string;
   /** The family's generated weight sets for this model (`weights.generated.ts`). */
   weights?: readonly WeightSet[];
-  /** See `ModelEntry.checkpointKeys`. */
-  checkpointKeys?: (key: string) => string;
+  /** See `ModelEntry.conventions`. */
+  conventions?: readonly CheckpointConvention[];
   architecture: Architecture<O>;
 }
 
@@ -98,7 +101,7 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     dataConfig: defaultSet ? weightDataConfig(defaultSet.preprocessing) : dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
     ...(def.featureLayer === undefined ? {} : { featureLayer: def.featureLayer }),
     weights,
-    ...(def.checkpointKeys === undefined ? {} : { checkpointKeys: def.checkpointKeys }),
+    conventions: Object.freeze([...(def.conventions ?? [])]),
     // The loader (fetching, caching, PyTorch's formats) is imported on first use: an app that
     // only creates models does not download it.
     load: (options) => import('./weights/load.js').then((m) => m.loadPretrained(entry, options)),

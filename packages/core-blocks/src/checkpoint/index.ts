@@ -1,3 +1,14 @@
+export {
+  type CheckpointConvention,
+  type ConventionFit,
+  conventionFit,
+  detectConvention,
+  type KeyRule,
+  type MappedKey,
+  mapKey,
+  NATIVE_CONVENTION,
+  shapesFit,
+} from './convention.js';
 export { DTYPE_BYTES, FLOAT_DTYPES, type SafetensorsDtype } from './dtypes.js';
 export {
   describeReport,

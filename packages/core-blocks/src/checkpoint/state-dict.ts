@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { type CheckpointConvention, mapKey, shapesFit } from './convention.js';
 import { FLOAT_DTYPES, type SafetensorsDtype } from './dtypes.js';
 import { type StateDictReport, ZooStateDictError, ZooStateDictRuleError } from './errors.js';
 import { layerStateDict, type StateDictParam } from './rules.js';
@@ -17,6 +18,8 @@ export interface LoadOptions {
    * returning null skips the key on purpose (it is reported as ignored).
    */
   renameKey?: (key: string) => string | null;
+  /** The checkpoint's key names and layouts, after `renameKey` (see `detectConvention`); default the model's own. */
+  convention?: CheckpointConvention | null;
 }
 
 /** Every layer of a model with weights, nested models included. */
@@ -55,7 +58,8 @@ export function loadStateDict(model: tfl.LayersModel, source: TensorSource, opti
   const plan: Array<[StateDictParam, string]> = [];
   const seen = new Set<string>();
   for (const sourceKey of source.keys()) {
-    const key = options.renameKey ? options.renameKey(sourceKey) : sourceKey;
+    const renamed = options.renameKey ? options.renameKey(sourceKey) : sourceKey;
+    const { key, reshape } = renamed === null ? { key: null, reshape: false } : mapKey(options.convention ?? null, renamed);
     if (key === null || (ignored.has(key) && !params.has(key))) {
       report.ignored.push(sourceKey);
       continue;
@@ -69,7 +73,7 @@ export function loadStateDict(model: tfl.LayersModel, source: TensorSource, opti
     const info = source.info(sourceKey)!;
     if (!FLOAT_DTYPES.includes(info.dtype as SafetensorsDtype)) {
       report.wrongDtype.push({ key: sourceKey, dtype: info.dtype });
-    } else if (info.shape.length !== p.shape.length || info.shape.some((d, i) => d !== p.shape[i])) {
+    } else if (!shapesFit(info.shape, p.shape, reshape)) {
       report.mismatched.push({ key: sourceKey, expected: p.shape, got: [...info.shape] });
     } else {
       plan.push([p, sourceKey]);

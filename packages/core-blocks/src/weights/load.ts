@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { type CheckpointConvention, detectConvention, NATIVE_CONVENTION } from '../checkpoint/convention.js';
 import type { StateDictReport } from '../checkpoint/errors.js';
 import { readCheckpoint } from '../checkpoint/pth.js';
 import { loadStateDict, stateDictParams } from '../checkpoint/state-dict.js';
@@ -93,12 +94,14 @@ export async function loadPretrained<O extends CreateOptions>(
   // head keeps its initialisation, for training.
   const model = headChanged ? entry.create(resolved) : withZeroInit(() => entry.create(resolved));
   try {
-    const report = loadStateDict(model, checkpoint, { strict: !headChanged, renameKey: keyRenamer(entry, checkpoint.keys()) });
+    const { renameKey, convention } = keyRenamer(entry, checkpoint.keys());
+    const report = loadStateDict(model, checkpoint, { strict: !headChanged, renameKey, convention });
     if (headChanged) checkHeadOnly(entry, model, report);
     const info: LoadedWeights = {
       model: entry.name,
       set,
       source,
+      convention: convention?.name ?? NATIVE_CONVENTION,
       dataConfig: dataConfigFor(set, model.inputs[0].shape[1] ?? size),
       report,
     };
@@ -122,13 +125,17 @@ function dataConfigFor(set: WeightSet | null, side: number): DataConfig {
 }
 
 /**
- * The checkpoint's keys to the model's: `module.` stripped when every key has it (a model saved
- * from `DataParallel`, as the authors' training scripts save them), then the family's legacy names.
+ * How the checkpoint's keys become the model's: `module.` stripped when every key has it (a model
+ * saved from `DataParallel`, as the authors' training scripts save them), then the family's
+ * convention the keys are recognised as (timm's names, the reference's legacy names), if any.
  */
-function keyRenamer(entry: ModelEntry, keys: readonly string[]): (key: string) => string {
+export function keyRenamer(
+  entry: Pick<ModelEntry, 'conventions'>,
+  keys: readonly string[],
+): { renameKey: (key: string) => string; convention: CheckpointConvention | null } {
   const parallel = keys.length > 0 && keys.every((k) => k.startsWith('module.'));
-  const legacy = entry.checkpointKeys ?? ((k: string) => k);
-  return (key) => legacy(parallel ? key.slice('module.'.length) : key);
+  const strip = (key: string) => (parallel ? key.slice('module.'.length) : key);
+  return { renameKey: strip, convention: detectConvention(entry.conventions ?? [], keys.map(strip)) };
 }
 
 /**

@@ -11,6 +11,8 @@ export interface LoadedWeights {
   readonly set: WeightSet | null;
   /** Where the bytes came from: a URL, a path, `bytes`, or `cache:` + the URL. */
   readonly source: string;
+  /** The key convention recognised in the file (`timm`, ...), or `the model's own` names. */
+  readonly convention: string;
   /** The preprocessing `preprocess`, `classify` and `embed` apply to this model by default. */
   readonly dataConfig: DataConfig;
   readonly report: StateDictReport;
