@@ -48,7 +48,20 @@ const doc = JSON.parse(run.stdout);
 
 // Fields in the order of WeightSet (packages/core-blocks/src/weights/types.ts).
 const ORDER = {
-  set: ['name', 'publisher', 'isDefault', 'file', 'keys', 'unsupported', 'createOptions', 'preprocessing', 'classes', 'accuracy', 'license', 'docs'],
+  set: [
+    'name',
+    'publisher',
+    'isDefault',
+    'file',
+    'keys',
+    'unsupported',
+    'createOptions',
+    'preprocessing',
+    'classes',
+    'accuracy',
+    'license',
+    'docs',
+  ],
   file: ['url', 'hub', 'format', 'sha256', 'bytes'],
   hub: ['repo', 'file', 'revision'],
   preprocessing: ['inputSize', 'resizeSize', 'interpolation', 'mean', 'std'],
@@ -121,8 +134,55 @@ async function catalogNames(dir) {
   return catalog.map((entry) => entry.name);
 }
 
+// The sets whose keys are not the zoo's: checked with the family's own conventions (the rules
+// the loader applies), read from the built catalog, against timm's layout and the reference's.
+const { conventionFit, detectConvention } = await import(
+  pathToFileURL(join(root, 'packages', 'core-blocks', 'dist', 'checkpoint', 'convention.js')).href
+).catch(() => fail("packages/core-blocks is not built: build it first (its conventions check timm's keys)."));
+
+function keyClause(entry, layout, convention) {
+  const checkpoint = new Map(Object.entries(layout.checkpoint));
+  const model = new Map(Object.entries(layout.model));
+  const found = detectConvention(entry.conventions ?? [], [...checkpoint.keys()]);
+  const differ = `timm's key names differ from ${convention}'s for this architecture`;
+  if (!found) return `${differ}, and no checkpoint convention of ${entry.name} recognises them.`;
+  const fit = conventionFit(found, checkpoint, model);
+  const wrong = [
+    ...fit.unexpected.map((k) => `${k} (unmatched)`),
+    ...fit.missing.map((k) => `${k} (missing)`),
+    ...fit.mismatched.map((m) => `${m.key} ([${m.got}] for [${m.expected}])`),
+  ];
+  if (!wrong.length) return null;
+  return `${differ}; its \`${found.name}\` convention leaves ${wrong.length} keys unfit: ${wrong.slice(0, 3).join(', ')}${wrong.length > 3 ? ' and more' : ''}.`;
+}
+
+async function resolvePending(pkg) {
+  const built = join(root, 'packages', pkg.package, 'dist', 'catalog.js');
+  const catalog = existsSync(built) ? (await import(pathToFileURL(built).href)).catalog : null;
+  const counts = {};
+  for (const model of pkg.models) {
+    for (const set of model.sets) {
+      if (set.pending) {
+        const entry = catalog?.find((e) => e.name === model.name);
+        if (!entry)
+          fail(`packages/${pkg.package} is not built (or lacks ${model.name}): build it to check timm's keys with its conventions.`);
+        const { layout, convention, reasons } = set.pending;
+        const clause = keyClause(entry, doc.layouts[layout], convention);
+        const parts = reasons.map((r) => (r === null ? clause : r)).filter((r) => r !== null);
+        if (clause === null) set.keys = 'timm';
+        if (parts.length) set.unsupported = parts.join(' ');
+        delete set.pending;
+      }
+      const kind = set.publisher + (set.unsupported ? ' (not yet)' : '');
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+  }
+  pkg.counts = Object.fromEntries(Object.entries(counts).sort());
+}
+
 let stale = 0;
 for (const pkg of doc.packages) {
+  await resolvePending(pkg);
   const text = format(render(pkg), pkg.output);
   const names = pkg.models.map((m) => m.name);
   const catalog = await catalogNames(pkg.package);

@@ -30,6 +30,7 @@ import ast
 import collections
 import contextlib
 import gc
+import hashlib
 import importlib
 import json
 import math
@@ -283,7 +284,7 @@ def fmt_shape(s: Tuple[int, ...]) -> str:
     return '[' + ', '.join(str(d) for d in s) + ']'
 
 
-def compare(candidate: Built, reference: Built, source: str, convention: str) -> Optional[str]:
+def compare(candidate: Built, reference: Built, source: str, convention: str, ignore_eps: bool = False) -> Optional[str]:
     """None when `candidate` (a checkpoint's layout) loads as `reference`; else why not, a sentence."""
     a, b = candidate.shapes, reference.shapes
     clauses = []
@@ -302,7 +303,7 @@ def compare(candidate: Built, reference: Built, source: str, convention: str) ->
         elif shaped:
             examples = ', '.join(f'{k} is {fmt_shape(a[k][0])} where the zoo has {fmt_shape(b[k][0])}' for k in shaped[:2])
             clauses.append(f"{len(shaped)} of its tensors have other shapes than the zoo's model ({examples}, ...)")
-    if candidate.eps != reference.eps:
+    if candidate.eps != reference.eps and not ignore_eps:
         ea = ', '.join(f'{e:g}' for e in sorted(candidate.eps))
         eb = ', '.join(f'{e:g}' for e in sorted(reference.eps))
         clauses.append(f"its normalization epsilon is {ea} where {convention}'s is {eb}")
@@ -526,7 +527,7 @@ class TimmBuilds:
 
 
 def timm_sets(
-    model: str, arch: str, ref: Reference, published: List[Dict[str, Any]], builds: TimmBuilds
+    model: str, arch: str, ref: Reference, published: List[Dict[str, Any]], builds: TimmBuilds, src_options: Dict[str, Any]
 ) -> List[Dict[str, Any]]:
     convention = ref.kind if ref.kind in ('torchvision', 'timm') else None
     out = []
@@ -553,8 +554,10 @@ def timm_sets(
                     'resolution': p.get('cropSize') or h,
                     'dataset': 'imagenet-1k',
                 }
-        reasons: List[str] = []
+        reasons: List[Optional[str]] = []
         keys = 'timm'
+        pending: Optional[str] = None
+        create_options: Dict[str, Any] = dict(src_options.get('timmCreateOptions') or {})
         if convention is None:
             reasons.append("The zoo's layer names are the authors' code's, which this generator cannot build to compare with.")
         elif h != w:
@@ -562,11 +565,33 @@ def timm_sets(
         else:
             # A headless tag (num_classes 0) has the architecture's keys less the head: compare
             # the architecture with a head for the `keys` field.
-            why = compare(builds.build(full, cfg, 1000 if num_classes == 0 else None), ref.build(num_classes or 1000), 'timm', convention)
-            if why:
-                reasons.append(why)
+            timm_built = builds.build(full, cfg, 1000 if num_classes == 0 else None)
+            # Builder arguments the tag needs (ViT's image_size for a 384 tag): the zoo's model is
+            # created with the matching option, and compared as the reference builds it then.
+            extra = {a: h for a in ref.builder_options if a == 'image_size' and h != ref.build(num_classes or 1000).attrs.get(a)}
+            if extra:
+                create_options.update({ref.builder_options[a]: v for a, v in extra.items()})
+            ref_built = ref.build(num_classes or 1000, **extra)
+            eps_option = src_options.get('normEpsOption')
+            if eps_option and timm_built.eps != ref_built.eps and len(timm_built.eps) == 1:
+                # The family's option computes timm's normalisation (proven by parity).
+                create_options[eps_option] = next(iter(timm_built.eps))
+                timm_eps_ok = True
             else:
-                keys = convention
+                timm_eps_ok = False
+            if set(timm_built.shapes) != set(ref_built.shapes):
+                # Other key names: whether the family's declared convention maps them is decided by
+                # the same rules the loader applies (scripts/generate-weights.mjs checks the layout).
+                pending = layouts.add(timm_built, ref_built)
+                reasons.append(None)
+                if not timm_eps_ok and timm_built.eps != ref_built.eps:
+                    reasons.append(eps_clause(timm_built, ref_built, convention))
+            else:
+                why = compare(timm_built, ref_built, 'timm', convention, ignore_eps=timm_eps_ok)
+                if why:
+                    reasons.append(why)
+                else:
+                    keys = convention
         crop_mode = cfg.get('crop_mode') or 'center'
         if crop_mode != 'center':
             how = {'squash': 'resizes both sides, not keeping the aspect ratio', 'border': 'fits the whole image and pads the border'}
@@ -595,10 +620,43 @@ def timm_sets(
             'license': timm_license(cfg),
             'docs': docs_of(cfg, repo),
         }
-        if reasons:
-            s['unsupported'] = ' '.join(reasons)
+        if create_options:
+            s['createOptions'] = create_options
+        if pending is not None:
+            # None marks where the key clause goes, once the convention has been checked.
+            s['pending'] = {'layout': pending, 'convention': convention, 'reasons': reasons}
+        elif reasons:
+            s['unsupported'] = ' '.join(r for r in reasons if r is not None)
         out.append(s)
     return out
+
+
+class Layouts:
+    """The state-dict layouts (float tensors' keys and shapes) of timm's models and of the zoo's
+    references whose key names differ, once each, for scripts/generate-weights.mjs to check with
+    the families' conventions."""
+
+    def __init__(self) -> None:
+        self.items: Dict[str, Dict[str, Any]] = {}
+
+    @staticmethod
+    def floats(b: Built) -> Dict[str, List[int]]:
+        return {k: list(shape) for k, (shape, dtype) in b.shapes.items() if dtype.startswith('torch.float')}
+
+    def add(self, checkpoint: Built, model: Built) -> str:
+        item = {'checkpoint': self.floats(checkpoint), 'model': self.floats(model)}
+        key = hashlib.sha1(json.dumps(item, sort_keys=True).encode()).hexdigest()[:12]
+        self.items.setdefault(key, item)
+        return key
+
+
+layouts = Layouts()
+
+
+def eps_clause(a: Built, b: Built, convention: str) -> str:
+    ea = ', '.join(f'{e:g}' for e in sorted(a.eps))
+    eb = ', '.join(f'{e:g}' for e in sorted(b.eps))
+    return sentence(f"its normalization epsilon is {ea} where {convention}'s is {eb}, and the model has no option for it")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -638,10 +696,9 @@ def generate_package(path: Path, models_json: Dict[str, Any], timm_models: set) 
     if absent:
         raise GenerateError(f'{path.relative_to(ROOT)} lacks models the reference data puts in {pkg}: {", ".join(absent)}')
     models = []
-    counts = collections.Counter()
     builds = TimmBuilds()
     for name, src in sources.items():
-        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote', 'builderOptions', 'authorsNote'}
+        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote', 'builderOptions', 'authorsNote', 'normEpsOption', 'timmCreateOptions'}
         if unknown_fields:
             raise GenerateError(f'{pkg}/{name}: unknown fields {sorted(unknown_fields)} in the sources file')
         entry = models_json.get(name)
@@ -656,13 +713,10 @@ def generate_package(path: Path, models_json: Dict[str, Any], timm_models: set) 
         for arch in src.get('timm') or []:
             if arch not in timm_models:
                 raise GenerateError(f'{pkg}/{name}: timm has no architecture {arch!r}')
-            sets += timm_sets(name, arch, ref, published, builds)
+            sets += timm_sets(name, arch, ref, published, builds, src)
         sets += authors_sets(name, src.get('authors') or [])
         if not sets and not src.get('reason'):
             raise GenerateError(f'{pkg}/{name} has no weight set: say why in `reason` in {path.relative_to(ROOT)}')
-        for s in sets:
-            kind = s['publisher'] + (' (not yet)' if 'unsupported' in s else '')
-            counts[kind] += 1
         log(f'  {pkg}/{name}: {len(sets)} sets ({time.time() - started:.1f} s)')
         models.append({'name': name, 'sets': sets, 'reason': None if sets else src.get('reason')})
         ref.drop()
@@ -673,7 +727,6 @@ def generate_package(path: Path, models_json: Dict[str, Any], timm_models: set) 
         'sources': str(path.relative_to(ROOT)),
         'output': str((path.parent / 'src' / 'weights.generated.ts').relative_to(ROOT)),
         'models': models,
-        'counts': dict(sorted(counts.items())),
     }
 
 
@@ -695,6 +748,7 @@ def main() -> int:
     except GenerateError as e:
         log(f'{GENERATOR}: {e}')
         return 1
+    doc['layouts'] = layouts.items
     doc['seconds'] = round(time.time() - started, 1)
     text = json.dumps(doc, indent=1, allow_nan=False)
     if args.out:

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   activation,
   apply,
+  type CheckpointConvention,
   Conv2d,
   type CreateOptions,
   defineModel,
@@ -110,12 +111,36 @@ function entry(name: ConvNeXtName, weights: readonly WeightSet[]): ModelEntry<Co
       url: 'https://arxiv.org/abs/2201.03545',
     },
     extraOptions: { dropPathRate: dropPathRateOption(spec.dropPathRate, "torchvision's stochastic_depth_prob") },
+    conventions: [TIMM_CONVNEXT_KEYS],
     architecture: {
       features: (input, o) => features(spec, input, o.dropPathRate),
       classifier,
     },
   });
 }
+
+/**
+ * timm's `ConvNeXt` (`timm/models/convnext.py`) is torchvision's network under other module
+ * names: `stem`, stage `stages.i` with its downsampling first (`features.2i`, LayerNorm then
+ * conv) and its blocks (`features.2i+1`), a block's `conv_dw`, `norm`, `mlp.fc1/fc2` and its
+ * layer scale `gamma` as `[C]` (torchvision's is `[C, 1, 1]`), and `head.norm`, `head.fc`.
+ */
+export const TIMM_CONVNEXT_KEYS: CheckpointConvention = {
+  name: 'timm',
+  detect: [/^stages\.\d+\.blocks\.\d+\.conv_dw\./],
+  rules: [
+    { from: /^stem\./, to: 'features.0.' },
+    { from: /^stages\.(\d+)\.downsample\./, to: 'features.{1*2}.' },
+    { from: /^stages\.(\d+)\.blocks\.(\d+)\./, to: 'features.{1*2+1}.$2.' },
+    { from: /^(features\.\d+\.\d+)\.gamma$/, to: '$1.layer_scale', reshape: true },
+    { from: /^(features\.\d+\.\d+)\.conv_dw\./, to: '$1.block.0.' },
+    { from: /^(features\.\d+\.\d+)\.norm\./, to: '$1.block.2.' },
+    { from: /^(features\.\d+\.\d+)\.mlp\.fc1\./, to: '$1.block.3.' },
+    { from: /^(features\.\d+\.\d+)\.mlp\.fc2\./, to: '$1.block.5.' },
+    { from: /^head\.norm\./, to: 'classifier.0.' },
+    { from: /^head\.fc\./, to: 'classifier.2.' },
+  ],
+};
 
 export const convnext_tiny = /* @__PURE__ */ entry('convnext_tiny', WEIGHTS.convnext_tiny);
 export const convnext_small = /* @__PURE__ */ entry('convnext_small', WEIGHTS.convnext_small);

@@ -4,6 +4,7 @@ import {
   activation,
   apply,
   batchNorm2d,
+  type CheckpointConvention,
   Conv2d,
   convNormAct,
   defineModel,
@@ -108,7 +109,7 @@ function entry(name: DenseNetName, weights: readonly WeightSet[]): ModelEntry {
       year: 2016,
       url: 'https://arxiv.org/abs/1608.06993',
     },
-    checkpointKeys: legacyDenseNetKey,
+    conventions: [LEGACY_DENSENET_KEYS],
     architecture: {
       features: (input) => features(spec, input),
       classifier: (x, o) => linearClassifier(x, o, { fc: 'classifier' }),
@@ -119,10 +120,13 @@ function entry(name: DenseNetName, weights: readonly WeightSet[]): ModelEntry {
 /**
  * torchvision's released DenseNet files predate its module names: `denselayer1.norm.1.weight`
  * for `denselayer1.norm1.weight`. Renamed as torchvision's `_load_state_dict` renames them.
+ * (timm's DenseNet keys are torchvision's: its checkpoints need no convention.)
  */
-export function legacyDenseNetKey(key: string): string {
-  return key.replace(/^(.*denselayer\d+\.(?:norm|relu|conv))\.([12]\.(?:weight|bias|running_mean|running_var))$/, (_, a, b) => a + b);
-}
+export const LEGACY_DENSENET_KEYS: CheckpointConvention = {
+  name: 'torchvision (legacy names)',
+  detect: [/denselayer\d+\.norm\.1\./],
+  rules: [{ from: /^(.*denselayer\d+\.(?:norm|relu|conv))\.([12]\.(?:weight|bias|running_mean|running_var))$/, to: '$1$2' }],
+};
 
 export const densenet121 = /* @__PURE__ */ entry('densenet121', WEIGHTS.densenet121);
 export const densenet161 = /* @__PURE__ */ entry('densenet161', WEIGHTS.densenet161);

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   apply,
+  type CheckpointConvention,
   type CreateOptions,
   convNormAct,
   defineModel,
@@ -10,7 +11,9 @@ import {
   type ModelEntry,
   makeDivisible,
   type NormArgs,
+  normEpsOption,
   type ResolvedOptions,
+  timmInvertedResidualRules,
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
@@ -75,9 +78,9 @@ export function efficientNetStages(spec: EfficientNetSpec) {
   }));
 }
 
-export function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, dropPathRate: number): tfl.SymbolicTensor {
+export function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, dropPathRate: number, normEps?: number): tfl.SymbolicTensor {
   const stages = efficientNetStages(spec);
-  const norm = spec.norm ?? {};
+  const norm = { ...spec.norm, ...(normEps === undefined ? {} : { eps: normEps }) };
   let x = convNormAct(input, {
     conv: 'features.0.0',
     norm: 'features.0.1',
@@ -121,12 +124,12 @@ export function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, drop
   });
 }
 
-/** EfficientNet's creation options: the common ones plus `dropPathRate`. */
-export type EfficientNetOptions = CreateOptions & { dropPathRate?: number };
+/** EfficientNet's creation options: the common ones plus `dropPathRate` and `normEps`. */
+export type EfficientNetOptions = CreateOptions & { dropPathRate?: number; normEps?: number };
 
 function entry(name: EfficientNetName, weights: readonly WeightSet[]): ModelEntry<EfficientNetOptions> {
   const spec: EfficientNetSpec = EFFICIENTNET_SPECS[name];
-  return defineModel<EfficientNetOptions, ResolvedOptions & { dropPathRate: number }>({
+  return defineModel<EfficientNetOptions, ResolvedOptions & { dropPathRate: number; normEps: number }>({
     name,
     weights,
     family: 'EfficientNet',
@@ -140,9 +143,13 @@ function entry(name: EfficientNetName, weights: readonly WeightSet[]): ModelEntr
     // The reference figures are measured at 224 for every variant; `spec.inputSize` is the
     // resolution each was trained at, which callers pass as `inputShape`.
     defaultDropRate: spec.dropout,
-    extraOptions: { dropPathRate: dropPathRateOption(DROP_PATH_RATE, "torchvision's stochastic_depth_prob") },
+    extraOptions: {
+      dropPathRate: dropPathRateOption(DROP_PATH_RATE, "torchvision's stochastic_depth_prob"),
+      normEps: normEpsOption(spec.norm?.eps ?? 1e-5, "torchvision's"),
+    },
+    conventions: [timmKeys(spec)],
     architecture: {
-      features: (input, o) => features(spec, input, o.dropPathRate),
+      features: (input, o) => features(spec, input, o.dropPathRate, o.normEps),
       classifier: (x, o) => {
         let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
         if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.0' }), y);
@@ -150,6 +157,36 @@ function entry(name: EfficientNetName, weights: readonly WeightSet[]): ModelEntr
       },
     },
   });
+}
+
+/**
+ * timm's `EfficientNet` (`timm/models/efficientnet.py`; `efficientnet_bN` is torchvision's
+ * architecture) under its module names: `conv_stem`/`bn1`, `blocks.s.j` for `features.s+1.j`,
+ * `conv_head`/`bn2` and `classifier`.
+ */
+function timmKeys(spec: EfficientNetSpec): CheckpointConvention {
+  const head = `features.${B0_STAGES.length + 1}`;
+  return {
+    name: 'timm',
+    detect: [/^conv_stem\.weight$/, /^blocks\.\d+\.\d+\.conv_dw\./],
+    rules: [
+      { from: /^conv_stem\./, to: 'features.0.0.' },
+      { from: /^bn1\./, to: 'features.0.1.' },
+      { from: /^conv_head\./, to: `${head}.0.` },
+      { from: /^bn2\./, to: `${head}.1.` },
+      { from: /^classifier\./, to: 'classifier.1.' },
+      ...timmInvertedResidualRules(
+        efficientNetStages(spec).flatMap((s, stage) =>
+          Array.from({ length: s.blocks }, (_, j) => ({
+            timm: `blocks.${stage}.${j}`,
+            zoo: `features.${stage + 1}.${j}`,
+            expand: s.expand !== 1,
+            se: true,
+          })),
+        ),
+      ),
+    ],
+  };
 }
 
 export const efficientnet_b0 = /* @__PURE__ */ entry('efficientnet_b0', WEIGHTS.efficientnet_b0);

@@ -1,5 +1,20 @@
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, batchNorm2d, Conv2d, defineModel, MaxPool2d, type ModelEntry, type WeightSet } from '@zoo/core-blocks';
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  AdaptiveAvgPool2d,
+  activation,
+  apply,
+  batchNorm2d,
+  type CheckpointConvention,
+  Conv2d,
+  type CreateOptions,
+  defineModel,
+  dense,
+  type ExtraOption,
+  MaxPool2d,
+  type ModelEntry,
+  type ResolvedOptions,
+  type WeightSet,
+} from '@zoo/core-blocks';
 import { type HeadStep, mlpHead } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
@@ -51,9 +66,58 @@ function features(spec: VggSpec, input: tfl.SymbolicTensor): tfl.SymbolicTensor 
   return x;
 }
 
-function entry(name: VggName, weights: readonly WeightSet[]): ModelEntry {
+/**
+ * timm's VGG head (`timm/models/vgg.py`'s `ConvMlp` and `ClassifierHead`): torchvision's two
+ * 4096-wide layers as a 7x7 and a 1x1 convolution over the feature map (after adaptive pooling
+ * up to 7x7 only when the map is smaller), each with ReLU and dropout, then global average
+ * pooling and the classifier. At 224x224 (a 7x7 map) it computes torchvision's head; at larger
+ * inputs the 7x7 convolution slides and its outputs are averaged, where torchvision pools the
+ * map to 7x7 first. The layers keep torchvision's names, so either checkpoint loads into either head.
+ */
+function timmHead(features: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
+  let x = features;
+  const [h, w] = [x.shape[1] as number, x.shape[2] as number];
+  if (h < 7 || w < 7) x = apply(new AdaptiveAvgPool2d({ outputSize: [Math.max(7, h), Math.max(7, w)], name: 'avgpool' }), x);
+  const conv = (name: string, kernelSize: number) => new Conv2d({ name, filters: 4096, kernelSize, kernelInit: 'kaimingNormalFanOut' });
+  x = apply(conv('classifier.0', 7), x);
+  x = apply(activation('relu', 'classifier.1'), x);
+  if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.2' }), x);
+  x = apply(conv('classifier.3', 1), x);
+  x = apply(activation('relu', 'classifier.4'), x);
+  if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.5' }), x);
+  x = apply(tfl.layers.globalAveragePooling2d({ name: 'global_pool' }), x);
+  return apply(dense(o.numClasses, 'classifier.6'), x);
+}
+
+/** VGG's creation options: the common ones plus `head`. */
+export type VggOptions = CreateOptions & { head?: 'torchvision' | 'timm' };
+
+const HEAD_OPTION: ExtraOption<'torchvision' | 'timm'> = {
+  default: 'torchvision',
+  check: (v) => (v === 'torchvision' || v === 'timm' ? null : "'torchvision' or 'timm'"),
+  doc:
+    "The classifier: 'torchvision' (default; adaptive pooling to 7x7, then three linear layers) or 'timm' " +
+    "(timm's convolutional pre-logits, which its checkpoints' weight sets select; the same function at 224x224).",
+};
+
+/**
+ * timm's VGG keys: the features are torchvision's; the head's `pre_logits.fc1` (a [4096, 512, 7, 7]
+ * convolution) and `pre_logits.fc2` ([4096, 4096, 1, 1]) are `classifier.0` and `classifier.3`,
+ * reshaped when the model has torchvision's dense head, and `head.fc` is `classifier.6`.
+ */
+export const TIMM_VGG_KEYS: CheckpointConvention = {
+  name: 'timm',
+  detect: [/^pre_logits\.fc1\.weight$/],
+  rules: [
+    { from: /^pre_logits\.fc1\./, to: 'classifier.0.', reshape: true },
+    { from: /^pre_logits\.fc2\./, to: 'classifier.3.', reshape: true },
+    { from: /^head\.fc\./, to: 'classifier.6.' },
+  ],
+};
+
+function entry(name: VggName, weights: readonly WeightSet[]): ModelEntry<VggOptions> {
   const spec: VggSpec = VGG_SPECS[name];
-  return defineModel({
+  return defineModel<VggOptions, ResolvedOptions & { head: 'torchvision' | 'timm' }>({
     name,
     weights,
     family: 'VGG',
@@ -65,9 +129,11 @@ function entry(name: VggName, weights: readonly WeightSet[]): ModelEntry {
       url: 'https://arxiv.org/abs/1409.1556',
     },
     defaultDropRate: 0.5,
+    extraOptions: { head: HEAD_OPTION },
+    conventions: [TIMM_VGG_KEYS],
     architecture: {
       features: (input) => features(spec, input),
-      classifier: (x, o) => mlpHead(x, o, 7, VGG_HEAD),
+      classifier: (x, o) => (o.head === 'timm' ? timmHead(x, o) : mlpHead(x, o, 7, VGG_HEAD)),
     },
   });
 }

@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
+  type CheckpointConvention,
   type CreateOptions,
   convNormAct,
   defineModel,
@@ -9,6 +10,8 @@ import {
   makeDivisible,
   type PaperRef,
   type ResolvedOptions,
+  timmInvertedResidualRules,
+  timmStagePaths,
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
@@ -85,6 +88,35 @@ function features(input: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
   });
 }
 
+const BLOCK_WIDTHS = MOBILENET_V2_STAGES.flatMap(([, c, n]) => Array.from({ length: n }, () => c));
+const BLOCK_EXPANDS = MOBILENET_V2_STAGES.flatMap(([t, , n]) => Array.from({ length: n }, () => t !== 1));
+
+/**
+ * timm's `mobilenetv2_100` (`timm/models/efficientnet.py`'s `_gen_mobilenet_v2`) under its module
+ * names: `conv_stem`/`bn1`, stages `blocks.s.j` (torchvision numbers blocks `features.i` across
+ * stages), `conv_head`/`bn2` and `classifier`.
+ */
+const TIMM_KEYS: CheckpointConvention = {
+  name: 'timm',
+  detect: [/^conv_stem\.weight$/, /^conv_head\.weight$/],
+  rules: [
+    { from: /^conv_stem\./, to: 'features.0.0.' },
+    { from: /^bn1\./, to: 'features.0.1.' },
+    { from: /^conv_head\./, to: `features.${BLOCK_WIDTHS.length + 1}.0.` },
+    { from: /^bn2\./, to: `features.${BLOCK_WIDTHS.length + 1}.1.` },
+    ...timmInvertedResidualRules(
+      timmStagePaths(BLOCK_WIDTHS).map((timm, i) => ({
+        timm,
+        zoo: `features.${i + 1}`,
+        expand: BLOCK_EXPANDS[i],
+        se: false,
+        layout: 'conv',
+      })),
+    ),
+    { from: /^classifier\./, to: 'classifier.1.' },
+  ],
+};
+
 // The entry is pure so that a bundler drops it when an app does not import it.
 function entry(weights: readonly WeightSet[]): ModelEntry<MobileNetV2Options> {
   return defineModel<MobileNetV2Options, Resolved>({
@@ -95,6 +127,7 @@ function entry(weights: readonly WeightSet[]): ModelEntry<MobileNetV2Options> {
     paper: PAPER,
     defaultDropRate: 0.2,
     extraOptions: { widthMultiplier: widthMultiplierOption(1) },
+    conventions: [TIMM_KEYS],
     architecture: {
       features,
       // torchvision pools functionally (no module), then `classifier.0` dropout, `classifier.1` linear.

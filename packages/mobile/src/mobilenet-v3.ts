@@ -3,6 +3,7 @@ import {
   type ActivationName,
   activation,
   apply,
+  type CheckpointConvention,
   type CreateOptions,
   convNormAct,
   defineModel,
@@ -10,8 +11,11 @@ import {
   invertedResidual,
   type ModelEntry,
   makeDivisible,
+  normEpsOption,
   type PaperRef,
   type ResolvedOptions,
+  timmInvertedResidualRules,
+  timmStagePaths,
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
@@ -86,12 +90,15 @@ export type MobileNetV3Name = keyof typeof MOBILENET_V3_SPECS;
 export interface MobileNetV3Options extends CreateOptions {
   /** Scales every width before rounding to a multiple of 8 (default 1), torchvision's `width_mult`. */
   widthMultiplier?: number;
+  /** The epsilon of every BatchNorm (default 0.001, torchvision's; timm's checkpoints need 1e-5). */
+  normEps?: number;
 }
 
-type Resolved = ResolvedOptions & Required<Pick<MobileNetV3Options, 'widthMultiplier'>>;
+type Resolved = ResolvedOptions & Required<Pick<MobileNetV3Options, 'widthMultiplier' | 'normEps'>>;
 
 const STEM = 16;
 const BN = { eps: 0.001, momentum: 0.01 };
+const norm = (o: Resolved) => ({ ...BN, eps: o.normEps });
 const ACT: Record<MobileNetV3Block[4], ActivationName> = { RE: 'relu', HS: 'hardswish' };
 const init = 'kaimingNormalFanOut';
 
@@ -106,7 +113,7 @@ function features(spec: MobileNetV3Spec, input: tfl.SymbolicTensor, o: Resolved)
     strides: 2,
     padding: 1,
     kernelInit: init,
-    ...BN,
+    ...norm(o),
   });
   spec.blocks.forEach(([kernel, expanded, out, se, act, stride], i) => {
     const exp = width(expanded);
@@ -119,7 +126,7 @@ function features(spec: MobileNetV3Spec, input: tfl.SymbolicTensor, o: Resolved)
       activation: ACT[act],
       se: se ? { squeezeChannels: makeDivisible(Math.floor(exp / 4)), activation: 'relu', gate: 'hardsigmoid' } : undefined,
       kernelInit: init,
-      ...BN,
+      ...norm(o),
     });
   });
   const n = spec.blocks.length + 1;
@@ -130,7 +137,7 @@ function features(spec: MobileNetV3Spec, input: tfl.SymbolicTensor, o: Resolved)
     filters: 6 * (x.shape[3] as number),
     kernelSize: 1,
     kernelInit: init,
-    ...BN,
+    ...norm(o),
   });
 }
 
@@ -153,12 +160,46 @@ function entry(name: MobileNetV3Name, weights: readonly WeightSet[]): ModelEntry
     package: PACKAGE,
     paper: PAPER,
     defaultDropRate: 0.2,
-    extraOptions: { widthMultiplier: widthMultiplierOption(1) },
+    extraOptions: { widthMultiplier: widthMultiplierOption(1), normEps: normEpsOption(BN.eps, "torchvision's") },
+    conventions: [timmKeys(spec)],
     architecture: {
       features: (input, o) => features(spec, input, o),
       classifier: (x, o) => classifier(spec, x, o),
     },
   });
+}
+
+/**
+ * timm's `MobileNetV3` (`timm/models/mobilenetv3.py`) under its module names: `conv_stem`/`bn1`,
+ * stages `blocks.s.j` of runs of equal width (torchvision numbers blocks `features.i` across
+ * stages), the last 1x1 convolution as `blocks.<last>.0.conv/bn1`, and the head's first layer
+ * as `conv_head`, a [C, in, 1, 1] convolution with a bias where torchvision has a linear layer.
+ */
+function timmKeys(spec: MobileNetV3Spec): CheckpointConvention {
+  const paths = timmStagePaths(spec.blocks.map((b) => b[2]));
+  const last = spec.blocks.length + 1;
+  const stages = Number(paths[paths.length - 1].split('.')[1]) + 1;
+  return {
+    name: 'timm',
+    detect: [/^conv_stem\.weight$/, /^conv_head\.weight$/],
+    rules: [
+      { from: /^conv_stem\./, to: 'features.0.0.' },
+      { from: /^bn1\./, to: 'features.0.1.' },
+      { from: new RegExp(`^blocks\\.${stages}\\.0\\.conv\\.`), to: `features.${last}.0.` },
+      { from: new RegExp(`^blocks\\.${stages}\\.0\\.bn1\\.`), to: `features.${last}.1.` },
+      ...timmInvertedResidualRules(
+        spec.blocks.map(([, expanded, , se], i) => ({
+          timm: paths[i],
+          zoo: `features.${i + 1}`,
+          expand: expanded !== (i === 0 ? STEM : spec.blocks[i - 1][2]),
+          se,
+        })),
+      ),
+      // Before `conv_head`: rules apply in order, each to the result of the ones before.
+      { from: /^classifier\./, to: 'classifier.3.' },
+      { from: /^conv_head\./, to: 'classifier.0.', reshape: true },
+    ],
+  };
 }
 
 export const mobilenet_v3_large = /* @__PURE__ */ entry('mobilenet_v3_large', WEIGHTS.mobilenet_v3_large);

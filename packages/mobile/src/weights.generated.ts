@@ -105,7 +105,6 @@ export const mobilenet_v2: readonly WeightSet[] = [
       bytes: null,
     },
     keys: 'timm',
-    unsupported: "timm's key names differ from torchvision's for this architecture (314 of its 314 keys differ); they are not mapped yet.",
     preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bicubic', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: null,
@@ -143,8 +142,7 @@ export const mobilenet_v3_small: readonly WeightSet[] = [
       bytes: null,
     },
     keys: 'timm',
-    unsupported:
-      "timm's key names differ from torchvision's for this architecture (244 of its 244 keys differ), and its normalization epsilon is 1e-05 where torchvision's is 0.001; they are not mapped yet.",
+    createOptions: { normEps: 0.00001 },
     preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bicubic', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: null,
@@ -199,8 +197,7 @@ export const mobilenet_v3_large: readonly WeightSet[] = [
       bytes: null,
     },
     keys: 'timm',
-    unsupported:
-      "timm's key names differ from torchvision's for this architecture (312 of its 312 keys differ), and its normalization epsilon is 1e-05 where torchvision's is 0.001; they are not mapped yet.",
+    createOptions: { normEps: 0.00001 },
     preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bicubic', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: null,
@@ -217,8 +214,7 @@ export const mobilenet_v3_large: readonly WeightSet[] = [
       bytes: null,
     },
     keys: 'timm',
-    unsupported:
-      "timm's key names differ from torchvision's for this architecture (312 of its 312 keys differ), and its normalization epsilon is 1e-05 where torchvision's is 0.001; they are not mapped yet.",
+    createOptions: { normEps: 0.00001 },
     preprocessing: { inputSize: 224, resizeSize: 235, interpolation: 'bicubic', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: null,
@@ -235,8 +231,7 @@ export const mobilenet_v3_large: readonly WeightSet[] = [
       bytes: null,
     },
     keys: 'timm',
-    unsupported:
-      "timm's key names differ from torchvision's for this architecture (312 of its 312 keys differ), and its normalization epsilon is 1e-05 where torchvision's is 0.001; they are not mapped yet.",
+    createOptions: { normEps: 0.00001 },
     preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0, 0, 0], std: [1, 1, 1] },
     classes: { dataset: 'imagenet-1k', count: 1000 },
     accuracy: null,
@@ -253,8 +248,7 @@ export const mobilenet_v3_large: readonly WeightSet[] = [
       bytes: null,
     },
     keys: 'timm',
-    unsupported:
-      "timm's key names differ from torchvision's for this architecture (312 of its 312 keys differ), and its normalization epsilon is 1e-05 where torchvision's is 0.001; they are not mapped yet.",
+    createOptions: { normEps: 0.00001 },
     preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0, 0, 0], std: [1, 1, 1] },
     classes: { dataset: 'imagenet-21k', count: 11221 },
     accuracy: null,

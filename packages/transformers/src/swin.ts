@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   apply,
+  type CheckpointConvention,
   type CreateOptions,
   defineModel,
   dropPathRateOption,
@@ -118,9 +119,32 @@ function entry(name: SwinName, weights: readonly WeightSet[]): ModelEntry<SwinOp
     extraOptions: {
       dropPathRate: dropPathRateOption(spec.dropPathRate, "torchvision's stochastic_depth_prob"),
     },
+    conventions: [TIMM_SWIN_KEYS],
     architecture: { features: (input, o) => features(spec, input, o), classifier },
   });
 }
+
+/**
+ * timm's `SwinTransformer` (`timm/models/swin_transformer.py`, 1.0) is torchvision's network
+ * under other module names: stage `layers.i` holds its blocks (`features.2i+1`) and, from the
+ * second stage on, the patch merging before them (`features.2i`, the same concatenation order);
+ * `patch_embed.proj/norm`, `mlp.fc1/fc2`, and `head.fc`. Its relative position index and
+ * attention masks are buffers the zoo computes.
+ */
+export const TIMM_SWIN_KEYS: CheckpointConvention = {
+  name: 'timm',
+  detect: [/^layers\.\d+\.blocks\.\d+\.attn\.qkv\./],
+  rules: [
+    { from: /\.(relative_position_index|attn_mask)$/, to: null },
+    { from: /^patch_embed\.proj\./, to: 'features.0.0.' },
+    { from: /^patch_embed\.norm\./, to: 'features.0.2.' },
+    { from: /^layers\.(\d+)\.downsample\./, to: 'features.{1*2}.' },
+    { from: /^layers\.(\d+)\.blocks\.(\d+)\./, to: 'features.{1*2+1}.$2.' },
+    { from: /\.mlp\.fc1\./, to: '.mlp.0.' },
+    { from: /\.mlp\.fc2\./, to: '.mlp.3.' },
+    { from: /^head\.fc\./, to: 'head.' },
+  ],
+};
 
 export const swin_t = /* @__PURE__ */ entry('swin_t', WEIGHTS.swin_t);
 export const swin_s = /* @__PURE__ */ entry('swin_s', WEIGHTS.swin_s);

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   apply,
+  type CheckpointConvention,
   ClassToken,
   type CreateOptions,
   defineModel,
@@ -139,7 +140,7 @@ function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry<ViTOpti
     package: PACKAGE,
     paper: VIT_PAPER,
     extraOptions: { imageSize: imageSizeOption(spec.patchSize) },
-    checkpointKeys: legacyViTKey,
+    conventions: [TIMM_VIT_KEYS, LEGACY_VIT_KEYS],
     architecture: { features: (input, o) => features(spec, input, o), classifier },
   });
 }
@@ -149,9 +150,36 @@ function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry<ViTOpti
  * linear layers `mlp.linear_1` and `mlp.linear_2` (now `mlp.0`, `mlp.3`): renamed as its
  * `MLPBlock._load_from_state_dict` renames them.
  */
-export function legacyViTKey(key: string): string {
-  return key.replace(/^(encoder\.layers\.[^.]+\.mlp)\.linear_([12])\.(weight|bias)$/, (_, a, i, t) => `${a}.${3 * (Number(i) - 1)}.${t}`);
-}
+export const LEGACY_VIT_KEYS: CheckpointConvention = {
+  name: 'torchvision (legacy names)',
+  detect: [/^encoder\.layers\.[^.]+\.mlp\.linear_[12]\./],
+  rules: [{ from: /^(encoder\.layers\.[^.]+\.mlp)\.linear_([12])\./, to: '$1.{2*3-3}.' }],
+};
+
+/**
+ * timm's `VisionTransformer` (`timm/models/vision_transformer.py`) is torchvision's network
+ * under other module names: `blocks.i` for `encoder.layers.encoder_layer_i`, `attn.qkv` for the
+ * attention's packed input projection (the same [3 * hidden, hidden] layout), `mlp.fc1/fc2`,
+ * `cls_token`, `pos_embed`, `patch_embed.proj`, `norm` and `head`.
+ */
+export const TIMM_VIT_KEYS: CheckpointConvention = {
+  name: 'timm',
+  detect: [/^cls_token$/, /^blocks\.\d+\.attn\.qkv\./],
+  rules: [
+    { from: /^cls_token$/, to: 'class_token' },
+    { from: /^pos_embed$/, to: 'encoder.pos_embedding' },
+    { from: /^patch_embed\.proj\./, to: 'conv_proj.' },
+    { from: /^blocks\.(\d+)\./, to: 'encoder.layers.encoder_layer_$1.' },
+    { from: /\.norm1\./, to: '.ln_1.' },
+    { from: /\.norm2\./, to: '.ln_2.' },
+    { from: /\.attn\.qkv\.(weight|bias)$/, to: '.self_attention.in_proj_$1' },
+    { from: /\.attn\.proj\./, to: '.self_attention.out_proj.' },
+    { from: /\.mlp\.fc1\./, to: '.mlp.0.' },
+    { from: /\.mlp\.fc2\./, to: '.mlp.3.' },
+    { from: /^norm\./, to: 'encoder.ln.' },
+    { from: /^head\./, to: 'heads.head.' },
+  ],
+};
 
 export const vit_b_16 = /* @__PURE__ */ entry('vit_b_16', WEIGHTS.vit_b_16);
 export const vit_b_32 = /* @__PURE__ */ entry('vit_b_32', WEIGHTS.vit_b_32);
