@@ -74,8 +74,8 @@ async function classifyFile(file: File): Promise<void> {
     return;
   }
   stopCamera();
-  const url = URL.createObjectURL(file);
-  preview.src = url;
+  if (preview.src.startsWith('blob:')) URL.revokeObjectURL(preview.src);
+  preview.src = URL.createObjectURL(file);
   preview.hidden = false;
   try {
     await preview.decode();
