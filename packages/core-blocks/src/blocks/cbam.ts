@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ZooOptionError } from '../errors.js';
 import { activation } from '../layers/activation.js';
+import { torchBatchNorm } from '../layers/batch-norm.js';
 import { ChannelPool } from '../layers/channel-pool.js';
 import { Conv2d } from '../layers/conv2d.js';
 import { initializer } from '../layers/init.js';
@@ -78,7 +79,7 @@ export function cbam(x: tfl.SymbolicTensor, args: CbamArgs): tfl.SymbolicTensor 
     s,
   );
   s = apply(
-    tfl.layers.batchNormalization({
+    torchBatchNorm({
       name: `${spatial}.spatial.bn`,
       axis: -1,
       epsilon: 1e-5,
