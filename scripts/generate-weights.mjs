@@ -56,6 +56,7 @@ const ORDER = {
     'keys',
     'unsupported',
     'createOptions',
+    'note',
     'preprocessing',
     'classes',
     'accuracy',
@@ -77,19 +78,6 @@ function ordered(value, order) {
   return Object.fromEntries(keys.filter((k) => k in value).map((k) => [k, ordered(value[k], k)]));
 }
 
-function wrap(text, width) {
-  const lines = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
 function render(pkg) {
   const v = doc.versions;
   const out = [
@@ -98,14 +86,19 @@ function render(pkg) {
     '// Do not edit by hand: edit that file or the generator and regenerate; `pnpm weights:check` fails when',
     '// this file is stale.',
     '',
-    "import type { WeightSet } from '@zoo/core-blocks';",
+    pkg.models.some((m) => !m.sets.length)
+      ? "import { noWeightSets, type WeightSet } from '@zoo/core-blocks';"
+      : "import type { WeightSet } from '@zoo/core-blocks';",
     '',
     // One export per model, so that a bundle holds the sets of the models it imports and no others.
   ];
   for (const model of pkg.models) {
     if (!model.sets.length) {
-      for (const line of wrap(`No weight set: ${model.reason}`, 110)) out.push(`// ${line}`);
-      out.push(`export const ${model.name}: readonly WeightSet[] = [];`, '');
+      out.push(
+        `/** \`${model.name}\` has no released weight set. */`,
+        `export const ${model.name}: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(${JSON.stringify(model.reason)});`,
+        '',
+      );
       continue;
     }
     out.push(`/** The released weight sets of \`${model.name}\`. */`, `export const ${model.name}: readonly WeightSet[] = [`);

@@ -622,6 +622,8 @@ def timm_sets(
         }
         if create_options:
             s['createOptions'] = create_options
+        if src_options.get('timmDifference'):
+            s['note'] = src_options['timmDifference']
         if pending is not None:
             # None marks where the key clause goes, once the convention has been checked.
             s['pending'] = {'layout': pending, 'convention': convention, 'reasons': reasons}
@@ -698,7 +700,7 @@ def generate_package(path: Path, models_json: Dict[str, Any], timm_models: set) 
     models = []
     builds = TimmBuilds()
     for name, src in sources.items():
-        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote', 'builderOptions', 'authorsNote', 'normEpsOption', 'timmCreateOptions'}
+        unknown_fields = set(src) - {'torchvision', 'timm', 'authors', 'reason', 'timmNote', 'builderOptions', 'authorsNote', 'normEpsOption', 'timmCreateOptions', 'timmDifference'}
         if unknown_fields:
             raise GenerateError(f'{pkg}/{name}: unknown fields {sorted(unknown_fields)} in the sources file')
         entry = models_json.get(name)

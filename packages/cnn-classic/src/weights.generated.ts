@@ -3,7 +3,7 @@
 // Do not edit by hand: edit that file or the generator and regenerate; `pnpm weights:check` fails when
 // this file is stale.
 
-import type { WeightSet } from '@zoo/core-blocks';
+import { noWeightSets, type WeightSet } from '@zoo/core-blocks';
 
 /** The released weight sets of `alexnet`. */
 export const alexnet: readonly WeightSet[] = [
@@ -2665,15 +2665,15 @@ export const convnext_large: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: The authors released a checkpoint for ResNet50+CBAM only
-// (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md);
-// torchvision and timm have no CBAM-ResNet.
-export const cbam_resnet18: readonly WeightSet[] = [];
+/** `cbam_resnet18` has no released weight set. */
+export const cbam_resnet18: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'The authors released a checkpoint for ResNet50+CBAM only (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md); torchvision and timm have no CBAM-ResNet.',
+);
 
-// No weight set: The authors released a checkpoint for ResNet50+CBAM only
-// (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md);
-// torchvision and timm have no CBAM-ResNet.
-export const cbam_resnet34: readonly WeightSet[] = [];
+/** `cbam_resnet34` has no released weight set. */
+export const cbam_resnet34: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'The authors released a checkpoint for ResNet50+CBAM only (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md); torchvision and timm have no CBAM-ResNet.',
+);
 
 /** The released weight sets of `cbam_resnet50`. */
 export const cbam_resnet50: readonly WeightSet[] = [
@@ -2693,10 +2693,10 @@ export const cbam_resnet50: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: The authors released a checkpoint for ResNet50+CBAM only
-// (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md);
-// torchvision and timm have no CBAM-ResNet.
-export const cbam_resnet101: readonly WeightSet[] = [];
+/** `cbam_resnet101` has no released weight set. */
+export const cbam_resnet101: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'The authors released a checkpoint for ResNet50+CBAM only (https://github.com/Jongchan/attention-module/blob/459efad0e05ee7dde50c41ca10a3d0800bc3792a/README.md); torchvision and timm have no CBAM-ResNet.',
+);
 
 /** The released weight sets of `eca_resnet18`. */
 export const eca_resnet18: readonly WeightSet[] = [

@@ -6,7 +6,16 @@ import {
   itTakesTheDefaultSetsPreprocessing,
 } from '@zoo/test-support';
 import { catalog } from '../src/catalog.js';
-import { convnext_tiny, densenet121, efficientnet_b3, hrnet_w18_small, resnet18, resnet50 } from '../src/index.js';
+import {
+  convnext_tiny,
+  densenet121,
+  efficientnet_b0,
+  efficientnet_b3,
+  hrnet_w18_small,
+  resnet18,
+  resnet50,
+  vgg11_bn,
+} from '../src/index.js';
 
 const residualNorms = '^layer\\d+\\.\\d+\\.bn[23]$';
 
@@ -23,5 +32,18 @@ describe('weight sets', () => {
     [efficientnet_b3, { weights: 'IMAGENET1K_V1' }],
     [convnext_tiny, { weights: 'IMAGENET1K_V1' }],
     [hrnet_w18_small, { weights: 'timm/hrnet_w18_small.ms_in1k' }],
+  ]);
+});
+
+// timm's checkpoints saved under timm's module names, loaded through each family's `timm`
+// convention (recognised from the keys), at the tag's size and at an odd one, against timm's own
+// model. VGG's sets build `head: 'timm'` (timm's convolutional pre-logits, which differ from
+// torchvision's head above 224). The other members of each family share these rules; their
+// keys and shapes are checked with them when the sets are generated.
+describe("timm's checkpoints", () => {
+  itLoadsWeightSetsLikeTheReference([
+    [vgg11_bn, { weights: 'timm/vgg11_bn.tv_in1k', sizes: [224, 256], convention: 'timm' }],
+    [efficientnet_b0, { weights: 'timm/efficientnet_b0.ra_in1k', sizes: [224, 193], convention: 'timm' }],
+    [convnext_tiny, { weights: 'timm/convnext_tiny.fb_in22k', sizes: [224, 193], convention: 'timm' }],
   ]);
 });

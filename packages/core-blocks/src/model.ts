@@ -6,6 +6,7 @@ import { type DataConfig, dataConfig } from './inference/data-config.js';
 import { initializer } from './layers/init.js';
 import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { LoadOptions } from './weights/load.js';
+import { noWeightsReason } from './weights/none.js';
 import { weightDataConfig } from './weights/registry.js';
 import type { WeightSet } from './weights/types.js';
 
@@ -42,6 +43,8 @@ export interface ModelEntry<O extends CreateOptions = CreateOptions> {
   readonly featureLayer?: string;
   /** The released weight sets of its architecture, generated from their sources' metadata; the default first. */
   readonly weights: readonly WeightSet[];
+  /** Why it has no weight set (nothing published by torchvision, timm or its authors), when it has none. */
+  readonly noWeightsReason?: string;
   /**
    * The key names and layouts of checkpoints saved by other implementations of the architecture
    * (timm's module paths for a torchvision model) or by older versions of the reference
@@ -101,6 +104,7 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     dataConfig: defaultSet ? weightDataConfig(defaultSet.preprocessing) : dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
     ...(def.featureLayer === undefined ? {} : { featureLayer: def.featureLayer }),
     weights,
+    ...(weights.length === 0 && noWeightsReason(def.weights) ? { noWeightsReason: noWeightsReason(def.weights) } : {}),
     conventions: Object.freeze([...(def.conventions ?? [])]),
     // The loader (fetching, caching, PyTorch's formats) is imported on first use: an app that
     // only creates models does not download it.

@@ -3,7 +3,7 @@
 // Do not edit by hand: edit that file or the generator and regenerate; `pnpm weights:check` fails when
 // this file is stale.
 
-import type { WeightSet } from '@zoo/core-blocks';
+import { noWeightSets, type WeightSet } from '@zoo/core-blocks';
 
 /** The released weight sets of `squeezenet1_0`. */
 export const squeezenet1_0: readonly WeightSet[] = [
@@ -57,17 +57,20 @@ export const mobilenet_v1_100: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: timm has pretrained MobileNetV1 weights only for mobilenetv1_100, mobilenetv1_100h and
-// mobilenetv1_125; none has this width (0.75), and torchvision has no MobileNetV1.
-export const mobilenet_v1_075: readonly WeightSet[] = [];
+/** `mobilenet_v1_075` has no released weight set. */
+export const mobilenet_v1_075: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'timm has pretrained MobileNetV1 weights only for mobilenetv1_100, mobilenetv1_100h and mobilenetv1_125; none has this width (0.75), and torchvision has no MobileNetV1.',
+);
 
-// No weight set: timm has pretrained MobileNetV1 weights only for mobilenetv1_100, mobilenetv1_100h and
-// mobilenetv1_125; none has this width (0.5), and torchvision has no MobileNetV1.
-export const mobilenet_v1_050: readonly WeightSet[] = [];
+/** `mobilenet_v1_050` has no released weight set. */
+export const mobilenet_v1_050: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'timm has pretrained MobileNetV1 weights only for mobilenetv1_100, mobilenetv1_100h and mobilenetv1_125; none has this width (0.5), and torchvision has no MobileNetV1.',
+);
 
-// No weight set: timm has pretrained MobileNetV1 weights only for mobilenetv1_100, mobilenetv1_100h and
-// mobilenetv1_125; none has this width (0.25), and torchvision has no MobileNetV1.
-export const mobilenet_v1_025: readonly WeightSet[] = [];
+/** `mobilenet_v1_025` has no released weight set. */
+export const mobilenet_v1_025: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'timm has pretrained MobileNetV1 weights only for mobilenetv1_100, mobilenetv1_100h and mobilenetv1_125; none has this width (0.25), and torchvision has no MobileNetV1.',
+);
 
 /** The released weight sets of `mobilenet_v2`. */
 export const mobilenet_v2: readonly WeightSet[] = [
@@ -257,47 +260,40 @@ export const mobilenet_v3_large: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
-// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
-// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
-// no ShuffleNetV1.
-export const shufflenet_v1_g1_x1_0: readonly WeightSet[] = [];
+/** `shufflenet_v1_g1_x1_0` has no released weight set. */
+export const shufflenet_v1_g1_x1_0: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  "The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md), not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have no ShuffleNetV1.",
+);
 
-// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
-// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
-// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
-// no ShuffleNetV1.
-export const shufflenet_v1_g2_x1_0: readonly WeightSet[] = [];
+/** `shufflenet_v1_g2_x1_0` has no released weight set. */
+export const shufflenet_v1_g2_x1_0: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  "The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md), not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have no ShuffleNetV1.",
+);
 
-// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
-// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
-// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
-// no ShuffleNetV1.
-export const shufflenet_v1_g3_x1_0: readonly WeightSet[] = [];
+/** `shufflenet_v1_g3_x1_0` has no released weight set. */
+export const shufflenet_v1_g3_x1_0: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  "The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md), not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have no ShuffleNetV1.",
+);
 
-// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
-// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
-// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
-// no ShuffleNetV1.
-export const shufflenet_v1_g4_x1_0: readonly WeightSet[] = [];
+/** `shufflenet_v1_g4_x1_0` has no released weight set. */
+export const shufflenet_v1_g4_x1_0: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  "The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md), not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have no ShuffleNetV1.",
+);
 
-// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
-// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
-// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
-// no ShuffleNetV1.
-export const shufflenet_v1_g8_x1_0: readonly WeightSet[] = [];
+/** `shufflenet_v1_g8_x1_0` has no released weight set. */
+export const shufflenet_v1_g8_x1_0: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  "The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md), not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have no ShuffleNetV1.",
+);
 
-// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
-// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
-// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
-// no ShuffleNetV1.
-export const shufflenet_v1_g3_x0_5: readonly WeightSet[] = [];
+/** `shufflenet_v1_g3_x0_5` has no released weight set. */
+export const shufflenet_v1_g3_x0_5: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  "The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md), not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have no ShuffleNetV1.",
+);
 
-// No weight set: The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder
-// (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md),
-// not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have
-// no ShuffleNetV1.
-export const shufflenet_v1_g3_x2_0: readonly WeightSet[] = [];
+/** `shufflenet_v1_g3_x2_0` has no released weight set. */
+export const shufflenet_v1_g3_x2_0: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  "The authors publish ShuffleNetV1's weights as a OneDrive folder and a Baidu folder (https://github.com/megvii-model/ShuffleNet-Series/blob/aa91feb71b01f28d0b8da3533d20a3edb11b1810/ShuffleNetV1/README.md), not as files with addresses or hashes; download one there and load it with `from`. torchvision and timm have no ShuffleNetV1.",
+);
 
 /** The released weight sets of `shufflenet_v2_x0_5`. */
 export const shufflenet_v2_x0_5: readonly WeightSet[] = [
@@ -373,14 +369,17 @@ export const shufflenet_v2_x2_0: readonly WeightSet[] = [
   },
 ];
 
-// No weight set: The authors have released no weights (https://github.com/saic-fi/edgevit at
-// df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.
-export const edgevit_xxs: readonly WeightSet[] = [];
+/** `edgevit_xxs` has no released weight set. */
+export const edgevit_xxs: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'The authors have released no weights (https://github.com/saic-fi/edgevit at df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.',
+);
 
-// No weight set: The authors have released no weights (https://github.com/saic-fi/edgevit at
-// df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.
-export const edgevit_xs: readonly WeightSet[] = [];
+/** `edgevit_xs` has no released weight set. */
+export const edgevit_xs: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'The authors have released no weights (https://github.com/saic-fi/edgevit at df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.',
+);
 
-// No weight set: The authors have released no weights (https://github.com/saic-fi/edgevit at
-// df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.
-export const edgevit_s: readonly WeightSet[] = [];
+/** `edgevit_s` has no released weight set. */
+export const edgevit_s: readonly WeightSet[] = /* @__PURE__ */ noWeightSets(
+  'The authors have released no weights (https://github.com/saic-fi/edgevit at df3d070addc3dc761173429426eab5edeb0d6343 has none), and torchvision and timm have no EdgeViT.',
+);

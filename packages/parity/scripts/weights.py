@@ -13,6 +13,9 @@ format or the older non-zip one (torchvision's `.pth`), or safetensors written b
 `safetensors` package (the hub's `model.safetensors`). `--legacy` renames keys back to the names
 torchvision's older files carry, to prove the loader maps them as torchvision's loader does.
 
+`--timm-kwargs` passes arguments to `timm.create_model` (`{"img_size": 256}`: a fixed-size
+architecture built for another input size, its position tables at that size).
+
 `preprocess` runs each case's image (PIL) through the weights' own transform: torchvision's
 `weights.transforms()`, or timm's `resolve_data_config` + `create_transform`, and writes the
 NHWC float32 result of each case to `<out-dir>/<id>.f32`.
@@ -51,10 +54,10 @@ def torchvision_model(name, set_name):
     return model
 
 
-def timm_model(tag):
+def timm_model(tag, kwargs):
     import timm
 
-    return timm.create_model(tag, pretrained=False)
+    return timm.create_model(tag, pretrained=False, **kwargs)
 
 
 def save(model, path, fmt, legacy):
@@ -74,7 +77,7 @@ def save(model, path, fmt, legacy):
 
 def checkpoint(a):
     torch.manual_seed(a.seed)
-    model = torchvision_model(a.model, a.set) if a.publisher == "torchvision" else timm_model(a.model)
+    model = torchvision_model(a.model, a.set) if a.publisher == "torchvision" else timm_model(a.model, json.loads(a.timm_kwargs))
     model.eval()
     if os.path.exists(a.checkpoint):
         if a.format == "safetensors":
@@ -127,6 +130,7 @@ def main():
     c.add_argument("--set", default=None, help="torchvision weights enum member")
     c.add_argument("--format", choices=["zip", "legacy", "safetensors"], required=True)
     c.add_argument("--legacy", choices=sorted(LEGACY), default=None)
+    c.add_argument("--timm-kwargs", default="{}", help="JSON keyword arguments of timm.create_model (img_size for another input size)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--calib-size", type=int, default=224)
     c.add_argument("--residual-norms", default=None)

@@ -28,12 +28,25 @@ export interface WeightParityOptions {
   residualNorms?: string;
   residualGain?: number;
   tolerance?: number;
+  /**
+   * Input sides to compare at (default the set's). The first also calibrates the reference's
+   * BatchNorm statistics; the model is loaded for each, with `inputShape` where it is not the set's.
+   */
+  sizes?: readonly number[];
+  /** Keyword arguments of `timm.create_model` (`{ img_size: 256 }`: a fixed-size architecture built for another input). */
+  timmKwargs?: Readonly<Record<string, unknown>>;
+  /** Creation options for `entry.load` on top of the set's (`{ imageSize: 256 }` for such a model). */
+  createOptions?: Readonly<Record<string, unknown>>;
 }
 
 export interface WeightParityResult extends ParityResult {
   /** The URL the loader fetched, on the local server. */
   url: string;
   checkpointBytes: number;
+  /** The key convention the loader recognised in the checkpoint. */
+  convention: string;
+  /** Every size compared (the first is `size` and the fields above). */
+  bySize: readonly { size: number; relative: number; maxAbsDiff: number; maxAbsRef: number }[];
 }
 
 /** A server on 127.0.0.1 that serves one file at one path and 404 elsewhere. */
@@ -75,7 +88,9 @@ export async function checkWeightSetParity(entry: ModelEntry, options: WeightPar
   const format = options.format ?? (set.file.format === 'safetensors' ? 'safetensors' : 'zip');
   const batch = options.batch ?? 2;
   const seed = options.seed ?? 0;
-  const size = set.preprocessing.inputSize;
+  const sizes = options.sizes?.length ? options.sizes : [set.preprocessing.inputSize];
+  const size = sizes[0];
+  const timmKwargs = options.timmKwargs ?? {};
   const reference = set.publisher === 'timm' ? set.name.replace(/^timm\//, '') : entry.name;
   const args = [
     ...['--publisher', set.publisher, '--model', reference, ...(set.publisher === 'torchvision' ? ['--set', set.name] : [])],
@@ -83,15 +98,17 @@ export async function checkWeightSetParity(entry: ModelEntry, options: WeightPar
     ...['--seed', String(seed), '--calib-size', String(size), '--batch', String(batch)],
     ...(options.residualNorms ? ['--residual-norms', options.residualNorms] : []),
     ...(options.residualGain !== undefined ? ['--residual-gain', String(options.residualGain)] : []),
+    ...(Object.keys(timmKwargs).length ? ['--timm-kwargs', JSON.stringify(timmKwargs)] : []),
   ];
   const hash = createHash('sha256').update(readFileSync(WEIGHTS_SCRIPT)).update(JSON.stringify(args)).digest('hex').slice(0, 10);
   const dir = join(fixturesRoot(), `weights-${entry.name}-${set.name.replace(/[^\w.-]+/g, '_')}-${hash}`);
   mkdirSync(dir, { recursive: true });
   const checkpoint = join(dir, format === 'safetensors' ? 'model.safetensors' : 'checkpoint.pth');
-  const io = join(dir, `io-${size}-batch${batch}.safetensors`);
-  if (!existsSync(checkpoint) || !existsSync(io)) {
+  const ios = new Map(sizes.map((s) => [s, join(dir, `io-${s}-batch${batch}.safetensors`)] as const));
+  if (!existsSync(checkpoint) || [...ios.values()].some((io) => !existsSync(io))) {
     await (set.publisher === 'timm' ? ensureTimm() : ensureTorch());
-    await runPython(WEIGHTS_SCRIPT, ['checkpoint', ...args, '--checkpoint', checkpoint, '--io', `${io}:${size}`], {
+    const ioArgs = [...ios].flatMap(([s, io]) => ['--io', `${io}:${s}`]);
+    await runPython(WEIGHTS_SCRIPT, ['checkpoint', ...args, '--checkpoint', checkpoint, ...ioArgs], {
       timm: set.publisher === 'timm',
     });
   }
@@ -105,21 +122,38 @@ export async function checkWeightSetParity(entry: ModelEntry, options: WeightPar
   const previous = tf.getBackend();
   if (previous !== 'wasm') await tf.setBackend('wasm');
   try {
-    const t0 = performance.now() / 1000;
-    const model = await entry.load({ weights: set.name, sha256, cache: false, ...route });
-    try {
-      const t1 = performance.now() / 1000;
-      const r = await compareWithReference(model, `${entry.name} with ${set.name}`, io, {
-        tolerance: options.tolerance ?? 1e-4,
-        hint: checkpoint,
-      });
-      const url = weightsOf(model)!.source;
-      if (!url.endsWith(path)) throw new Error(`The loader fetched ${url}, not the set's address ${path}.`);
-      fixturesPassed({ dir, checkpoint, io: new Map([[size, io]]) }, size);
-      return { ...r, seconds: { fixtures: 0, load: t1 - t0, predict: r.seconds }, url, checkpointBytes: bytes.length };
-    } finally {
-      model.dispose();
+    const results: (Awaited<ReturnType<typeof compareWithReference>> & { size: number; load: number })[] = [];
+    let url = '';
+    let convention = '';
+    for (const [s, io] of ios) {
+      const t0 = performance.now() / 1000;
+      const shape = s === set.preprocessing.inputSize ? {} : { inputShape: [s, s, 3] as [number, number, number] };
+      const model = await entry.load({ weights: set.name, sha256, cache: false, ...route, ...options.createOptions, ...shape });
+      try {
+        const t1 = performance.now() / 1000;
+        const r = await compareWithReference(model, `${entry.name} with ${set.name} at ${s}x${s}`, io, {
+          tolerance: options.tolerance ?? 1e-4,
+          hint: checkpoint,
+        });
+        const info = weightsOf(model)!;
+        url = info.source;
+        convention = info.convention;
+        if (!url.endsWith(path)) throw new Error(`The loader fetched ${url}, not the set's address ${path}.`);
+        results.push({ ...r, size: s, load: t1 - t0 });
+      } finally {
+        model.dispose();
+      }
     }
+    for (const s of ios.keys()) fixturesPassed({ dir, checkpoint, io: ios }, s);
+    const first = results[0];
+    return {
+      ...first,
+      seconds: { fixtures: 0, load: first.load, predict: first.seconds },
+      url,
+      checkpointBytes: bytes.length,
+      convention,
+      bySize: results.map((r) => ({ size: r.size, relative: r.relative, maxAbsDiff: r.maxAbsDiff, maxAbsRef: r.maxAbsRef })),
+    };
   } finally {
     await server.close();
     if (previous && previous !== 'wasm') await tf.setBackend(previous);

@@ -6,7 +6,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { classify, type ModelEntry, type WeightSet, weightsOf, withZeroInit, ZooError, ZooUnknownModelError } from '@zoo/core-blocks';
+import {
+  classify,
+  type ModelEntry,
+  NATIVE_CONVENTION,
+  type WeightSet,
+  weightsOf,
+  withZeroInit,
+  ZooError,
+  ZooUnknownModelError,
+} from '@zoo/core-blocks';
 import { readImage } from '@zoo/core-blocks/node';
 import { referenceAbout } from '@zoo/reference';
 import { distance } from 'fastest-levenshtein';
@@ -415,6 +424,11 @@ function weightsSource(value: string): { weights: string } | { from: string } {
   return existsSync(value) && statSync(value).isFile() ? { from: value } : { weights: value };
 }
 
+/** Which key convention the loader recognised in the checkpoint, for people. */
+function conventionLabel(convention: string): string {
+  return convention === NATIVE_CONVENTION ? "the model's own names" : `${convention}'s names (recognised from the checkpoint's keys)`;
+}
+
 function pretrainedLabel(set: WeightSet | null, source: string): string {
   return set ? `${set.name} (${set.publisher})` : source;
 }
@@ -442,7 +456,7 @@ async function convert(models: Map<string, ModelEntry>, rest: string[], values: 
     const saved = await model.save(fileSaveHandler(outDir));
     const r = info.report;
     console.log(
-      `${entry.name}: loaded ${r.loaded.length} tensors from ${pretrainedLabel(info.set, info.source)}` +
+      `${entry.name}: loaded ${r.loaded.length} tensors from ${pretrainedLabel(info.set, info.source)}, keys in ${conventionLabel(info.convention)}` +
         (r.ignored.length ? ` (${r.ignored.length} ignored by rule, such as ${r.ignored[0]})` : '') +
         (r.mismatched.length ? `; a new ${model.outputs[0].shape[1]}-class head in place of the checkpoint's` : ''),
     );
@@ -522,7 +536,12 @@ function weightSummary(families: FamilyPackage[], values: Values, format: Format
       authors: by('authors'),
       waiting: sets.length - loads.length,
       default: sets.find((s) => s.isDefault)?.name ?? loads[0]?.name ?? null,
-      why: sets.length === 0 ? 'no weights published for this architecture by torchvision, timm or its authors (in their metadata)' : null,
+      why:
+        sets.length === 0
+          ? (e.noWeightsReason ?? 'no weights published for this architecture by torchvision, timm or its authors (in their metadata)')
+          : loads.length === 0
+            ? (sets.find((s) => s.unsupported)?.unsupported ?? null)
+            : null,
     };
   });
   emit(
@@ -537,6 +556,7 @@ function weightSummary(families: FamilyPackage[], values: Values, format: Format
       { header: 'authors', value: (r) => r.authors, numeric: true },
       { header: 'not yet', value: (r) => r.waiting, numeric: true },
       { header: 'default', value: (r) => r.default ?? '-' },
+      { header: 'why none', value: (r) => (r.why === null ? '' : r.why.length > 70 ? `${r.why.slice(0, 69)}…` : r.why) },
     ],
     format,
   );

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type ModelEntry, toSafetensors } from '@zoo/core-blocks';
+import { type ModelEntry, readSafetensors, type TensorToWrite, toSafetensors, writeSafetensors } from '@zoo/core-blocks';
 import { fileLoadHandler, fileSaveHandler, ZooModelFileError } from '../src/node/index.js';
 import { installedProject, zoo as zooIn } from './installed-project.js';
 
@@ -23,6 +23,16 @@ beforeAll(async () => {
   const { catalog } = (await import(join(project.dir, 'node_modules/@example/tiny-family/catalog.js'))) as { catalog: ModelEntry[] };
   source = catalog[0].create();
   writeFileSync(join(tmp, 'tiny.safetensors'), toSafetensors(source));
+  // The same weights under another implementation's names (the fixture family's `other-impl` convention).
+  const file = readSafetensors(toSafetensors(source));
+  const renamed: Record<string, TensorToWrite> = {};
+  for (const k of file.keys())
+    renamed[k.replace(/^conv\./, 'stem.conv.').replace(/^fc\./, 'head.')] = {
+      dtype: 'F32',
+      shape: [...file.info(k)!.shape],
+      data: file.float32(k),
+    };
+  writeFileSync(join(tmp, 'tiny-other.safetensors'), writeSafetensors(renamed));
 });
 
 afterAll(() => {
@@ -32,12 +42,23 @@ afterAll(() => {
 });
 
 describe('zoo convert', () => {
+  it("recognises a checkpoint's key convention from its keys and says which", async () => {
+    const out = join(tmp, 'out-other');
+    const { code, stdout, stderr } = await zoo('convert', 'tinynet', join(tmp, 'tiny-other.safetensors'), out);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/tinynet: loaded 4 tensors from .*, keys in other-impl's names \(recognised from the checkpoint's keys\)/);
+    const converted = await tfl.loadLayersModel(fileLoadHandler(join(out, 'model.json')));
+    expect(predict(converted)).toEqual(predict(source));
+    converted.dispose();
+  }, 60_000);
+
   it('writes model.json and shards that tf.loadLayersModel opens, from disk and from memory, predicting the same', async () => {
     const out = join(tmp, 'out');
     const { code, stdout, stderr } = await zoo('convert', 'tinynet', join(tmp, 'tiny.safetensors'), out);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/tinynet: loaded 4 tensors/);
+    expect(stdout).toMatch(/tinynet: loaded 4 tensors from .*, keys in the model's own names/);
     const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0].paths).toEqual(['group1-shard1of1.bin']);

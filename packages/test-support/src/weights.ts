@@ -121,16 +121,24 @@ export function itTakesTheDefaultSetsPreprocessing(catalog: readonly ModelEntry[
 
 /**
  * `entry.load({ weights })` against the reference, for each listed set: see `checkWeightSetParity`.
- * Each case is `[model entry, options]`.
+ * Each case is `[model entry, options]`; `options.sizes` compares at other input sides too, and
+ * `options.convention` is the key convention the loader must say it recognised.
  */
-export function itLoadsWeightSetsLikeTheReference(cases: readonly (readonly [ModelEntry, WeightParityOptions])[]): void {
-  it.each(cases.map(([e, o]) => [e.name, o.weights, e, o] as const))(
-    "%s with %s: loaded by name from a local server, equals the reference at the set's input size",
-    async (_n, _w, entry, options) => {
+export function itLoadsWeightSetsLikeTheReference(
+  cases: readonly (readonly [ModelEntry, WeightParityOptions & { convention?: string }])[],
+): void {
+  it.each(cases.map(([e, o]) => [e.name, o.weights, (o.sizes ?? []).join(', ') || 'its size', e, o] as const))(
+    '%s with %s at %s: loaded by name from a local server, equals the reference',
+    async (_n, _w, _s, entry, options) => {
       const r = await checkWeightSetParity(entry, options);
-      expect(r.relative).toBeLessThanOrEqual(options.tolerance ?? 1e-4);
-      expect(r.size).toBe(
-        entry.weights.find((s) => s.name === options.weights || s.name === `timm/${options.weights}`)!.preprocessing.inputSize,
+      const set = entry.weights.find((s) => s.name === options.weights || s.name === `timm/${options.weights}`)!;
+      const sizes = options.sizes?.length ? options.sizes : [set.preprocessing.inputSize];
+      for (const b of r.bySize) expect(b.relative).toBeLessThanOrEqual(options.tolerance ?? 1e-4);
+      expect(r.bySize.map((b) => b.size)).toEqual(sizes);
+      if (options.convention !== undefined) expect(r.convention).toBe(options.convention);
+      // The figures the report quotes, from the run itself.
+      console.log(
+        `${entry.name} ${set.name}: ${r.convention} keys; ${r.bySize.map((b) => `${b.size}px rel ${b.relative.toExponential(2)}`).join(', ')}`,
       );
     },
     600_000,

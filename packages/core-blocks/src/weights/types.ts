@@ -68,6 +68,11 @@ export interface WeightSet {
    * (torchvision builds ViT for SWAG's 384 with `image_size=384`: `{ imageSize: 384 }`).
    */
   readonly createOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * Where the zoo's model for these weights computes another function than the publisher's
+   * model, as the parity tests found it (timm's Swin pads its windows after the shift).
+   */
+  readonly note?: string;
   readonly preprocessing: WeightPreprocessing;
   readonly classes: WeightClasses;
   readonly accuracy: WeightAccuracy | null;
