@@ -52,6 +52,7 @@ export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, acti
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
 export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
 export { ZooBackendError } from './layers/backend-errors.js';
+export { TorchBatchNorm, torchBatchNorm } from './layers/batch-norm.js';
 export { ChannelPool } from './layers/channel-pool.js';
 export { ChannelShuffle, type ChannelShuffleArgs } from './layers/channel-shuffle.js';
 export { ChannelSplit, type ChannelSplitArgs } from './layers/channel-split.js';
@@ -103,6 +104,7 @@ export {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
+export { registerWasmGradients, WASM_GRADIENT_KERNELS, ZooGradientError } from './wasm-gradients.js';
 export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';
 export { fileUrl, hubUrl, weightsEnv } from './weights/env.js';
