@@ -18,6 +18,7 @@ import {
   modelIndexPage,
   publishedTable,
 } from './pages.mjs';
+import { weightsTable } from './weights-table.mjs';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = join(app, '..', '..');
@@ -115,6 +116,7 @@ for (const family of families) {
         published: ref?.published ?? [],
         top1: best(ref?.published ?? []),
         weights: entry.weights,
+        noWeightsReason: entry.noWeightsReason ?? null,
         latencyMs: latency?.models?.[entry.name]?.medianMs ?? null,
         latencyRuns: latency?.models?.[entry.name]?.runs ?? null,
         fusedLatencyMs: latency?.models?.[entry.name]?.fused?.medianMs ?? null,
@@ -197,6 +199,7 @@ writeFileSync(join(out, 'innovations', 'index.md'), innovationIndexPage(innovati
 // Hand-written pages may ask for generated blocks with an HTML comment.
 const blocks = {
   '<!-- zoo:published -->': publishedTable(models),
+  '<!-- zoo:weights -->': weightsTable(models),
   '<!-- zoo:summary -->': `${count(models.length, 'model')} in ${count(new Set(models.map((m) => m.family)).size, 'family', 'families')} from ${count(
     families.filter((f) => f.catalog.length).length,
     'package',
