@@ -131,7 +131,7 @@ export async function checkWeightSetParity(entry: ModelEntry, options: WeightPar
       const model = await entry.load({ weights: set.name, sha256, cache: false, ...route, ...options.createOptions, ...shape });
       try {
         const t1 = performance.now() / 1000;
-        const r = await compareWithReference(model, `${entry.name} with ${set.name} at ${s}x${s}`, io, {
+        const r = await compareWithReference(model, `${entry.name} with ${set.name}`, io, {
           tolerance: options.tolerance ?? 1e-4,
           hint: checkpoint,
         });
