@@ -1,6 +1,16 @@
 export { CHROMIUM, launchChromium } from './browser.js';
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type FashionMnist, type Idx, parseIdx, readFashionMnist } from './fashion-mnist.js';
 export { installFastCpuKernels } from './fast-cpu-kernels.js';
 export { expectReferenceFigures, referenceNames } from './figures.js';
+export {
+  calibrateBatchNorm,
+  type FineTuneOptions,
+  type FineTuneResult,
+  fashionAccuracy,
+  fashionBatch,
+  fineTuneFashionMnist,
+  type PhaseResult,
+} from './fine-tune.js';
 export { expectOneFitStep, type FitStepOptions } from './fit.js';
 export { itSavesAndLoadsEveryModel } from './save-load.js';
 export { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from './weights.js';
