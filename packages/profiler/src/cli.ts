@@ -480,6 +480,7 @@ function weightRows(entry: ModelEntry) {
     default: s.isDefault,
     loads: s.unsupported === undefined,
     why: s.unsupported ?? null,
+    note: s.note ?? null,
     top1: s.accuracy?.top1 ?? null,
     resolution: s.accuracy?.resolution ?? null,
     input: s.preprocessing.inputSize,
@@ -512,6 +513,8 @@ function weightSets(entry: ModelEntry, format: Format): number {
   if (format === 'table') {
     const not = rows.filter((r) => !r.loads);
     if (not.length) console.log(`\nNot loadable yet: ${[...new Set(not.map((r) => r.why))].join(' ')}`);
+    const notes = [...new Set(rows.map((r) => r.note).filter((n) => n !== null))];
+    if (notes.length) console.log(`\nWhere the zoo's model differs from the publisher's: ${notes.join(' ')}`);
     console.log(
       rows.length
         ? `\nLoad one: \`await ${entry.name}.load({ weights: '${rows.find((r) => r.loads)?.name ?? rows[0].name}' })\`, or \`zoo convert ${entry.name} --weights <set> <dir>\`.`
