@@ -120,9 +120,10 @@ async function child(spec) {
   } else if (spec.step === 'write') {
     const checkpoint = core.readCheckpoint(fileBytes(spec.file));
     const model = core.withZeroInit(() => entry.create({ inputShape: [spec.inputSize, spec.inputSize, 3], numClasses: spec.classes }));
-    const rename = entry.checkpointKeys;
+    // The key convention the loader would recognise (timm's names, legacy ones), as entry.load reads it.
+    const convention = core.detectConvention(entry.conventions ?? [], checkpoint.keys());
     const t0 = performance.now();
-    const report = core.loadStateDict(model, checkpoint, { strict: true, ...(rename ? { renameKey: rename } : {}) });
+    const report = core.loadStateDict(model, checkpoint, { strict: true, convention });
     ms = performance.now() - t0;
     check = report.loaded.length;
   } else {
