@@ -105,7 +105,8 @@ function convInfo(
   depthwise: boolean,
 ): backend_util.Conv2DInfo {
   const dataFormat = (attrs.dataFormat as string | undefined) ?? 'NHWC';
-  if (dataFormat !== 'NHWC') throw new ZooGradientError(`${kernel} on wasm (the zoo's): only NHWC is supported, got ${dataFormat}.`);
+  if (dataFormat !== 'NHWC')
+    throw new ZooGradientError(`${kernel} on wasm (the zoo's): only NHWC is supported, got ${dataFormat}; train on cpu, webgl or webgpu.`);
   const info = backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -124,7 +125,10 @@ function convInfo(
   const fits =
     (info.outHeight - 1) * info.strideHeight + info.filterHeight <= info.inHeight + top + bottom &&
     (info.outWidth - 1) * info.strideWidth + info.filterWidth <= info.inWidth + left + right;
-  if (!fits) throw new ZooGradientError(`${kernel} on wasm (the zoo's): this padding and rounding mode is not supported.`);
+  if (!fits)
+    throw new ZooGradientError(
+      `${kernel} on wasm (the zoo's): this padding and rounding mode is not supported; train on cpu, webgl or webgpu.`,
+    );
   return info;
 }
 
