@@ -134,6 +134,7 @@ const pages = [
   ...innovationIds.map((id) => `/innovations/${id}.html`),
   '/guides/install-mobile.html',
   '/guides/import-weights.html',
+  '/guides/fine-tuning.html',
   '/guides/contribute-a-family.html',
 ];
 
