@@ -43,7 +43,7 @@ export {
   type Triple,
 } from './inference/data-config.js';
 export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
-export { ZooInputTypeError, ZooValueError } from './inference/errors.js';
+export { ZooInputTypeError, ZooNonFiniteError, ZooValueError } from './inference/errors.js';
 export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
 export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
 export { type Innovation, type InnovationComparison, type InnovationVariant, variantModel } from './innovation.js';

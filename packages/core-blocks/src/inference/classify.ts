@@ -3,7 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, ZooOptionError, ZooShapeError } from '../errors.js';
 import { weightsOf } from '../weights/registry.js';
 import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from './data-config.js';
-import { ZooValueError } from './errors.js';
+import { ZooNonFiniteError, ZooValueError } from './errors.js';
 import { IMAGENET_LABELS } from './imagenet-labels.js';
 import { type ImageInput, type PreprocessOptions, preprocess } from './preprocess.js';
 
@@ -69,15 +69,22 @@ export async function classifyBatch(
     throw new ZooOptionError('labels', `${labels.length} labels`, `one label per class: ${numClasses}`);
   }
   const probabilities = endsInSoftmax(model);
-  const [values, indices] = tf.tidy(() => {
+  const [values, indices, finite] = tf.tidy(() => {
     const input = modelInput(model, images, options);
     const out = model.predict(input) as tf.Tensor2D;
     const p = probabilities ? out : tf.softmax(out);
     const top = tf.topk(p, topK);
-    return [top.values, top.indices];
+    // The input was checked finite: a NaN or infinity now is the backend's, never an answer.
+    return [top.values, top.indices, tf.all(tf.isFinite(out))];
   });
   try {
-    const [v, i] = await Promise.all([values.data(), indices.data()]);
+    const [v, i, ok] = await Promise.all([values.data(), indices.data(), finite.data()]);
+    if (!ok[0]) {
+      const backend = tf.getBackend();
+      const f16 =
+        backend === 'webgl' && (tf.env().getBool('WEBGL_FORCE_F16_TEXTURES') || !tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'));
+      throw new ZooNonFiniteError(model.name, backend, f16);
+    }
     return Array.from({ length: values.shape[0] }, (_, n) =>
       Array.from({ length: topK }, (_, k) => {
         const index = i[n * topK + k];
@@ -85,8 +92,7 @@ export async function classifyBatch(
       }),
     );
   } finally {
-    values.dispose();
-    indices.dispose();
+    tf.dispose([values, indices, finite]);
   }
 }
 
