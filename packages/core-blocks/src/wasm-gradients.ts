@@ -8,6 +8,7 @@ import {
   type NamedAttrMap,
   registerKernel,
   type TensorInfo,
+  UnsortedSegmentSum,
 } from '@tensorflow/tfjs-core';
 import { ZooError } from './errors.js';
 
@@ -24,6 +25,8 @@ import { ZooError } from './errors.js';
  * - `DepthwiseConv2dNativeBackpropInput`: per tap, dy times the tap's weights (summed over the
  *   multiplier), spread back to the input positions the tap read (zeros inserted between rows and
  *   columns for a stride, then shifted by the tap's offset) and summed over taps.
+ * - `UnsortedSegmentSum` (the gradient of `gather`: Swin's relative position bias): the one-hot
+ *   matrix of the segment ids, transposed, times the data as [ids, rest].
  *
  * Checked against tfjs-backend-cpu's kernels on the same inputs (test/wasm-gradients.test.ts).
  * Registered when `@zoo/core-blocks` is imported; does nothing to a backend that has them.
@@ -32,6 +35,7 @@ export const WASM_GRADIENT_KERNELS = [
   Conv2DBackpropFilter,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
+  UnsortedSegmentSum,
 ] as const;
 
 /** A convolution the wasm gradient kernels do not cover (NCHW, dilation, a rounding mode). */
@@ -224,6 +228,27 @@ function depthwiseInputGradient(args: { inputs: unknown; backend: unknown; attrs
   return k.finish(k.run('Slice', { x: acc as TensorInfo }, { begin: [0, top, left, 0], size: [n, h, w, inC] }));
 }
 
+function unsortedSegmentSum(args: { inputs: unknown; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+  const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
+  const numSegments = args.attrs?.numSegments as number;
+  if (x.dtype !== 'float32') {
+    throw new ZooGradientError(
+      `UnsortedSegmentSum on wasm (the zoo's): only float32 data is supported, got ${x.dtype}; train on cpu, webgl or webgpu.`,
+    );
+  }
+  const k = new Kernels(args.backend as WasmLike);
+  const n = segmentIds.shape.reduce((a, b) => a * b, 1);
+  const rest = x.shape.slice(segmentIds.shape.length);
+  const width = rest.reduce((a, b) => a * b, 1);
+  // One row per id, a one in its segment's column (none for a negative id, which tf drops too).
+  const ids = k.reshape(segmentIds, [n]);
+  // wasm's OneHot writes int32 whatever the dtype asked: ask for int32, then cast.
+  const hotInt = k.run('OneHot', { indices: ids }, { depth: numSegments, onValue: 1, offValue: 0, dtype: 'int32' });
+  const hot = k.run('Cast', { x: hotInt }, { dtype: 'float32' });
+  const sums = k.run('BatchMatMul', { a: hot, b: k.reshape(x, [n, width]) }, { transposeA: true, transposeB: false });
+  return k.finish(k.reshape(sums, [numSegments, ...rest]));
+}
+
 let registered = false;
 
 /**
@@ -237,6 +262,7 @@ export function registerWasmGradients(): void {
     [Conv2DBackpropFilter]: ((a) => filterGradient(a, false)) as KernelFunc,
     [DepthwiseConv2dNativeBackpropFilter]: ((a) => filterGradient(a, true)) as KernelFunc,
     [DepthwiseConv2dNativeBackpropInput]: depthwiseInputGradient as KernelFunc,
+    [UnsortedSegmentSum]: unsortedSegmentSum as KernelFunc,
   };
   for (const kernelName of WASM_GRADIENT_KERNELS) {
     if (getKernel(kernelName, 'wasm')) continue;

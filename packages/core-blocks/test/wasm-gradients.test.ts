@@ -82,6 +82,24 @@ describe('wasm gradient kernels (the zoo supplies what tfjs-backend-wasm lacks)'
     expect(relativeError(wasm.dx, cpu.dx)).toBeLessThan(1e-5);
   });
 
+  it("gather's gradient (UnsortedSegmentSum, Swin's relative position bias) equals cpu's, negative ids dropped", async () => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const table = tf.randomNormal([13, 3], 0, 1, 'float32', 4);
+        const idx = tf.tensor2d([3, 1, 3, 12, 0, 3, 7, 1], [2, 4], 'int32');
+        const r = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 5);
+        const [g] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), r)))([table]);
+        const direct = tf.unsortedSegmentSum(tf.reshape(r, [8, 3]), tf.tensor1d([2, -1, 2, 0, 5, 5, 1, -1], 'int32'), 6);
+        return [g.dataSync() as Float32Array, direct.dataSync() as Float32Array];
+      });
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(relativeError(wasm[0], cpu[0])).toBeLessThan(1e-6);
+    expect(relativeError(wasm[1], cpu[1])).toBeLessThan(1e-6);
+  });
+
   it('leave no tensors behind on wasm', async () => {
     await tf.setBackend('wasm');
     const c = CASES[8];
