@@ -5,6 +5,7 @@ import {
   type CreateOptions,
   defineModel,
   dropPathRateOption,
+  type ExtraOption,
   layerNorm,
   linearClassifier,
   linearDropPathRates,
@@ -58,9 +59,18 @@ export function swinStageOutputs(name: SwinName): string[] {
   return SWIN_SPECS[name].depths.map((depth, s) => `features.${2 * s + 1}.${depth - 1}.add_2`);
 }
 
-/** Swin's creation options: the common ones plus `dropPathRate` (stochastic depth, training only). */
-export type SwinOptions = CreateOptions & { dropPathRate?: number };
-type SwinResolved = ResolvedOptions & { dropPathRate: number };
+/** Swin's creation options: the common ones plus `dropPathRate` (stochastic depth, training only) and `windowOrder`. */
+export type SwinOptions = CreateOptions & { dropPathRate?: number; windowOrder?: 'torchvision' | 'timm' };
+type SwinResolved = ResolvedOptions & { dropPathRate: number; windowOrder: 'torchvision' | 'timm' };
+
+const WINDOW_ORDER: ExtraOption<'torchvision' | 'timm'> = {
+  default: 'torchvision',
+  check: (v) => (v === 'torchvision' || v === 'timm' ? null : "'torchvision' or 'timm'"),
+  doc:
+    "How a shifted block treats a map that is not whole windows: 'torchvision' (default) pads it, then rolls it; " +
+    "'timm' rolls it, then pads it, as timm's Swin does (its weight sets select it). The same function wherever " +
+    'every stage map is a multiple of 7 (224, 448).',
+};
 
 function features(spec: SwinSpec, input: tfl.SymbolicTensor, o: SwinResolved): tfl.SymbolicTensor {
   const [h, w] = o.inputShape;
@@ -92,6 +102,7 @@ function features(spec: SwinSpec, input: tfl.SymbolicTensor, o: SwinResolved): t
         windowSize: WINDOW,
         shiftSize: i % 2 ? Math.floor(WINDOW / 2) : 0,
         name: `${n}.attn`,
+        order: o.windowOrder,
       });
       x = apply(tfl.layers.add({ name: `${n}.add_1` }), [x, branch(y)]);
       y = apply(layerNorm(`${n}.norm2`, EPS), x);
@@ -118,6 +129,7 @@ function entry(name: SwinName, weights: readonly WeightSet[]): ModelEntry<SwinOp
     paper: SWIN_PAPER,
     extraOptions: {
       dropPathRate: dropPathRateOption(spec.dropPathRate, "torchvision's stochastic_depth_prob"),
+      windowOrder: WINDOW_ORDER,
     },
     conventions: [TIMM_SWIN_KEYS],
     architecture: { features: (input, o) => features(spec, input, o), classifier },

@@ -41,9 +41,8 @@ describe("timm's checkpoints", () => {
       },
     ],
     [swin_t, { weights: 'timm/swin_tiny_patch4_window7_224.ms_in1k', convention: 'timm' }],
-    // Swin at 224 only: where a stage's map is not a multiple of the window (256: the 8x8 last
-    // stage), timm rolls the map before padding it and torchvision (the zoo) after, which this
-    // case at 256 found apart; the sets' `note` says so.
-    [swin_t, { weights: 'timm/swin_tiny_patch4_window7_224.ms_in22k', convention: 'timm' }],
+    // At 256 the last stage's 8x8 map is padded to whole windows: timm rolls before padding, and
+    // its sets build the zoo's Swin with `windowOrder: 'timm'` to do the same.
+    [swin_t, { weights: 'timm/swin_tiny_patch4_window7_224.ms_in22k', sizes: [256], timmKwargs: { img_size: 256 }, convention: 'timm' }],
   ]);
 });

@@ -44,6 +44,40 @@ export interface WindowAttentionBlockArgs {
   /** Module path of the attention (`features.1.0.attn`): holds the bias table; `.qkv`, `.proj` are its Linears. */
   name: string;
   init?: InitName;
+  /**
+   * `'torchvision'` (default): pad to whole windows, then roll by the shift inside the attention.
+   * `'timm'`: roll the map first, then pad (timm's `SwinTransformerBlock._attn`); the same
+   * function when the map is a whole number of windows, another where padding is needed.
+   */
+  order?: 'torchvision' | 'timm';
+}
+
+/** `torch.roll` of an NHWC map by `dh`, `dw` (negative: up, left), with built-in cropping and concatenation layers. */
+function rollLayers(x: tfl.SymbolicTensor, dh: number, dw: number, name: string): tfl.SymbolicTensor {
+  const [, h, w] = x.shape as [null, number, number, number];
+  const along = (y: tfl.SymbolicTensor, d: number, n: number, axis: 1 | 2, tag: string) => {
+    const s = ((-d % n) + n) % n; // rows (columns) that move from the start to the end
+    if (s === 0) return y;
+    const crop = (a: number, b: number, part: string) =>
+      apply(
+        tfl.layers.cropping2D({
+          cropping:
+            axis === 1
+              ? [
+                  [a, b],
+                  [0, 0],
+                ]
+              : [
+                  [0, 0],
+                  [a, b],
+                ],
+          name: `${name}.${tag}_${part}`,
+        }),
+        y,
+      );
+    return apply(tfl.layers.concatenate({ axis, name: `${name}.${tag}` }), [crop(s, 0, 'tail'), crop(0, n - s, 'head')]);
+  };
+  return along(along(x, dh, h, 1, 'roll_h'), dw, w, 2, 'roll_w');
 }
 
 /**
@@ -54,9 +88,13 @@ export interface WindowAttentionBlockArgs {
  */
 export function shiftedWindowAttention(
   x: tfl.SymbolicTensor,
-  { numHeads, windowSize, shiftSize, name, init }: WindowAttentionBlockArgs,
+  { numHeads, windowSize, shiftSize, name, init, order = 'torchvision' }: WindowAttentionBlockArgs,
 ): tfl.SymbolicTensor {
   const [, h, w, dim] = x.shape as [null, number, number, number];
+  // timm's order: roll the unpadded map (along an axis longer than the window), pad, attend, crop, roll back.
+  const [sh, sw] = [h > windowSize ? shiftSize : 0, w > windowSize ? shiftSize : 0];
+  const rollFirst = order === 'timm' && (sh > 0 || sw > 0);
+  if (rollFirst) x = rollLayers(x, -sh, -sw, `${name}.shift`);
   const padB = (windowSize - (h % windowSize)) % windowSize;
   const padR = (windowSize - (w % windowSize)) % windowSize;
   const padded = padB || padR;
@@ -73,7 +111,7 @@ export function shiftedWindowAttention(
       )
     : x;
   y = apply(linear(3 * dim, `${name}.qkv`, { init }), y);
-  y = apply(new WindowAttention({ numHeads, windowSize, shiftSize, name }), y);
+  y = apply(new WindowAttention({ numHeads, windowSize, shiftSize, name, ...(rollFirst ? { rolledOutside: true } : {}) }), y);
   y = apply(linear(dim, `${name}.proj`, { init }), y);
   if (padded) {
     y = apply(
@@ -87,5 +125,5 @@ export function shiftedWindowAttention(
       y,
     );
   }
-  return y;
+  return rollFirst ? rollLayers(y, sh, sw, `${name}.unshift`) : y;
 }

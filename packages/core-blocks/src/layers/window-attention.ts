@@ -14,6 +14,12 @@ export interface WindowAttentionArgs extends LayerArgs {
   windowSize: number;
   /** Cyclic shift of the windows; 0 for the plain blocks, windowSize / 2 for the shifted ones. */
   shiftSize: number;
+  /**
+   * The map arrives rolled already, and leaves rolled (timm's order: the block rolls the map
+   * before padding it to whole windows, see `shiftedWindowAttention`); the mask is applied as
+   * when this layer rolls. Default false (torchvision's order: pad, then roll here).
+   */
+  rolledOutside?: boolean;
 }
 
 /**
@@ -30,6 +36,7 @@ export class WindowAttention extends tfl.layers.Layer {
   readonly numHeads: number;
   readonly windowSize: number;
   readonly shiftSize: number;
+  readonly rolledOutside: boolean;
   private table?: tfl.LayerVariable;
   private index?: Int32Array;
   private masks = new Map<string, Float32Array>();
@@ -39,6 +46,7 @@ export class WindowAttention extends tfl.layers.Layer {
     this.numHeads = args.numHeads;
     this.windowSize = args.windowSize;
     this.shiftSize = args.shiftSize;
+    this.rolledOutside = args.rolledOutside ?? false;
     const where = `WindowAttention \`${args.name ?? '?'}\``;
     for (const [k, v] of [
       ['numHeads', this.numHeads],
@@ -91,7 +99,7 @@ export class WindowAttention extends tfl.layers.Layer {
       const c = c3 / 3;
       const [sh, sw] = this.effectiveShift(h, w);
       const shifted = sh > 0 || sw > 0;
-      if (shifted) x = roll2d(x, -sh, -sw);
+      if (shifted && !this.rolledOutside) x = roll2d(x, -sh, -sw);
       const windows = partition(x, m); // [b * nW, m*m, 3c]
       const nW = (h / m) * (w / m);
       const t = m * m;
@@ -104,7 +112,7 @@ export class WindowAttention extends tfl.layers.Layer {
         return tf.reshape(tf.add(s, tf.reshape(bias, [1, groups, t, t])), [b * nW * heads, t, t]) as tf.Tensor3D;
       });
       let y = unpartition(mergeHeads(out, b * nW, heads, t, c), b, h, w, m);
-      if (shifted) y = roll2d(y, sh, sw);
+      if (shifted && !this.rolledOutside) y = roll2d(y, sh, sw);
       return y;
     });
   }
@@ -136,7 +144,13 @@ export class WindowAttention extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), numHeads: this.numHeads, windowSize: this.windowSize, shiftSize: this.shiftSize };
+    return {
+      ...super.getConfig(),
+      numHeads: this.numHeads,
+      windowSize: this.windowSize,
+      shiftSize: this.shiftSize,
+      ...(this.rolledOutside ? { rolledOutside: true } : {}),
+    };
   }
 }
 
