@@ -10,6 +10,7 @@ import { profileModel } from '@zoo/profiler';
 import { discoverFamilies, groupLayers } from '@zoo/profiler/node';
 import { getReference, referenceAbout, referenceDataSha256 } from '@zoo/reference';
 import {
+  backendsBlock,
   cardPage,
   inferenceBenchBlock,
   innovationIndexPage,
@@ -67,6 +68,8 @@ for (const f of families) {
 // benchmark (`pnpm bench`) when it has been run: shown where present, never invented.
 const latency = readOptionalJson(join(app, 'measured', 'latency.json'));
 const inferenceBench = readOptionalJson(process.env.ZOO_INFERENCE_BENCH ?? join(app, 'measured', 'inference-bench.json'));
+// Each family's representative on every backend against the cpu (`pnpm --filter @zoo/backends measure`).
+const backends = readOptionalJson(join(app, 'measured', 'backends.json'));
 const models = [];
 for (const family of families) {
   for (const entry of family.catalog) {
@@ -191,7 +194,7 @@ const site = {
 };
 writeFileSync(join(out, 'data', 'site.json'), JSON.stringify(site));
 
-for (const m of models) writeFileSync(join(out, 'models', `${m.name}.md`), cardPage(m, innovations));
+for (const m of models) writeFileSync(join(out, 'models', `${m.name}.md`), cardPage(m, innovations, backends));
 writeFileSync(join(out, 'models', 'index.md'), modelIndexPage(models, families));
 for (const inv of innovations) writeFileSync(join(out, 'innovations', `${inv.id}.md`), innovationPage(inv, models));
 writeFileSync(join(out, 'innovations', 'index.md'), innovationIndexPage(innovations));
@@ -206,6 +209,7 @@ const blocks = {
   )}, and ${count(innovations.length, '[innovation page', '[innovation pages')}](/innovations/), generated at build time from the family packages ${families.map((f) => `\`${f.name}\` ${f.version}`).join(', ')}.`,
   '<!-- zoo:latency -->': latencyNote(latency, models),
   '<!-- zoo:inference-bench -->': inferenceBenchBlock(inferenceBench, models),
+  '<!-- zoo:backends -->': backendsBlock(backends),
   '<!-- zoo:about -->': referenceAbout.replace(/[<>{}|*_]/g, (c) => `&#${c.charCodeAt(0)};`),
 };
 for (const file of walk(out).filter((f) => f.endsWith('.md'))) {

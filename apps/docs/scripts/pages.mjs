@@ -72,7 +72,7 @@ function weightsSection(m, importName) {
   ];
 }
 
-export function cardPage(m, innovations) {
+export function cardPage(m, innovations, backends = null) {
   const used = innovations.filter((i) => i.families.includes(m.family));
   const ref = m.reference;
   const importName = m.namedExport ? m.name : null;
@@ -174,6 +174,10 @@ export function cardPage(m, innovations) {
     '## Weights',
     '',
     ...weightsSection(m, importName),
+    '',
+    '## Backends',
+    '',
+    ...backendsSection(m, backends),
   ];
   return lines.join('\n');
 }
@@ -359,5 +363,82 @@ export function inferenceBenchBlock(bench, models = []) {
     '</tbody></table></div>',
     '',
     ...(Array.isArray(bench.notes) && bench.notes.length ? ['Notes from the run:', '', ...bench.notes.map((n) => `- ${esc(n)}`), ''] : []),
+  ].join('\n');
+}
+
+const BACKEND_LABELS = { webgl: 'webgl (float32)', 'webgl-f16': 'webgl (16-bit textures)', webgpu: 'webgpu' };
+const rel = (v) => (typeof v === 'number' && Number.isFinite(v) ? v.toExponential(1) : '—');
+
+/** Checks the shape of measured/backends.json (written by `pnpm --filter @zoo/backends measure`). */
+function checkBackends(backends) {
+  const problems = [];
+  if (typeof backends.generatedAt !== 'string') problems.push('generatedAt is not a string');
+  if (!backends.tolerances || typeof backends.tolerances !== 'object') problems.push('tolerances is missing');
+  if (!Array.isArray(backends.cases)) problems.push('cases is not an array');
+  if (problems.length) throw new Error(`docs: measured/backends.json is malformed: ${problems.join('; ')}`);
+}
+
+/** The rows of one family's representative: backend, errors against cpu, tolerance. */
+function backendRows(c, tolerances) {
+  return Object.entries(c.backends).map(([b, r]) => {
+    const tol = tolerances[b];
+    const ok = !r.errors.length && r.finite && Math.max(r.model, r.fused) <= tol.model && r.layer <= tol.layer;
+    const verdict = ok
+      ? '✓'
+      : !r.finite && r.firstNonFinite
+        ? `overflows from ${code(r.firstNonFinite.layer)} (${esc(r.firstNonFinite.className)}); ${r.refused?.error === 'ZooNonFiniteError' ? '`classify` refuses it with a `ZooNonFiniteError`' : '✗ not refused'}`
+        : `✗ ${esc(r.errors.join('; ') || 'beyond the tolerance')}`;
+    return `| ${esc(BACKEND_LABELS[b] ?? b)} | ${rel(r.model)} | ${rel(r.fused)} | ${rel(r.layer)} | ${rel(tol.model)} / ${rel(tol.layer)} | ${verdict} |`;
+  });
+}
+
+const BACKEND_HEAD = [
+  '| backend | model | fused plan | worst custom layer | tolerance (model / layer) | |',
+  '| --- | ---: | ---: | ---: | ---: | --- |',
+];
+
+/** A model card's backend section: what its family's representative measured on each backend. */
+export function backendsSection(m, backends) {
+  if (!backends) return ['The backends have not been checked for this build: `pnpm --filter @zoo/backends measure` writes the figures.'];
+  checkBackends(backends);
+  const c = backends.cases.find((x) => x.family === m.family);
+  if (!c) return [`No ${esc(m.family)} model was checked across backends.`];
+  return [
+    `Checked against the cpu backend in headless Chromium (SwiftShader, software WebGL 2 and WebGPU) on ${c.model === m.name ? 'this model' : `its family's representative, ${code(c.model)},`} at ${c.size}×${c.size}, batch 2, with random weights:`,
+    'max |backend − cpu| / max |cpu| of the output, of the fused plan (`@zoo/fused`), and of each custom layer on its own',
+    `(${c.customLayers.map((l) => code(l)).join(', ')}) given the cpu's input. Measured ${esc(backends.generatedAt.slice(0, 10))}.`,
+    '',
+    ...BACKEND_HEAD,
+    ...backendRows(c, backends.tolerances),
+    '',
+    `Tolerances and their reasons: [live benchmark](/benchmark#every-backend-gives-the-same-answer).`,
+  ];
+}
+
+/** The benchmark page's block: every family's representative on every backend, and why each tolerance is what it is. */
+export function backendsBlock(backends) {
+  if (!backends)
+    return 'The backends have not been checked for this build: `pnpm --filter @zoo/backends measure` writes `apps/docs/measured/backends.json`.';
+  checkBackends(backends);
+  return [
+    `Measured ${esc(backends.generatedAt)} by \`pnpm --filter @zoo/backends measure\` in headless Chromium with SwiftShader; CI checks`,
+    'every family on webgl and nine of them (together every custom layer) on all three.',
+    '',
+    ...Object.entries(backends.tolerances).map(
+      ([b, t]) =>
+        `- **${esc(BACKEND_LABELS[b] ?? b)}**: within ${rel(t.model)} of the cpu (model and fused plan), ${rel(t.layer)} per layer${t.top1 ? ', same top-1' : ''}: ${esc(t.why)}.`,
+    ),
+    '',
+    '<div class="zoo-table-scroll" data-test="backends">',
+    '',
+    '| family | model | size | backend | model | fused plan | worst custom layer | tolerance | |',
+    '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |',
+    ...backends.cases.flatMap((c) =>
+      backendRows(c, backends.tolerances).map(
+        (row, i) => `| ${i ? '' : esc(c.family)} | ${i ? '' : `[${esc(c.model)}](/models/${esc(c.model)})`} | ${i ? '' : c.size} ${row}`,
+      ),
+    ),
+    '',
+    '</div>',
   ].join('\n');
 }

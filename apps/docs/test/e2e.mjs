@@ -281,6 +281,37 @@ try {
     assert.throws(() => inferenceBenchBlock({ ...fixture, models: 'none' }), /malformed/);
   });
 
+  await check('the benchmark page and the model cards show the cross-backend check (measured/backends.json)', async () => {
+    const measured = readJson(join(app, 'measured', 'backends.json'));
+    assert.ok(measured, 'measured/backends.json is committed (pnpm --filter @zoo/backends measure writes it)');
+    const page = await open('/benchmark.html');
+    const rows = await page.$$eval('[data-test=backends] tbody tr', (trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())),
+    );
+    assert.equal(
+      rows.length,
+      measured.cases.reduce((n, c) => n + Object.keys(c.backends).length, 0),
+    );
+    assert.deepEqual(
+      rows.map((r) => r[1]).filter(Boolean),
+      measured.cases.map((c) => c.model),
+    );
+    // Within the tolerance, or (16-bit webgl past float16's range) refused by classify.
+    assert.ok(
+      rows.every((r) => r.at(-1) === '✓' || /^overflows from .*classify refuses it with a ZooNonFiniteError$/.test(r.at(-1))),
+      'every backend within its tolerance, or refused',
+    );
+    await page.close();
+    // A card of a model that is not its family's representative names the one that was checked.
+    const rep = measured.cases.find((c) => models.some((m) => m.family === c.family && m.name !== c.model));
+    const other = models.find((m) => m.family === rep.family && m.name !== rep.model);
+    const card = await open(`/models/${other.name}.html`);
+    const text = await card.locator('main').textContent();
+    assert.ok(text.includes(`its family's representative, ${rep.model},`), `${other.name}'s card names ${rep.model}`);
+    assert.ok(text.includes('webgl (16-bit textures)') && text.includes('webgpu'));
+    await card.close();
+  });
+
   await check('model cards show the stage chart', async () => {
     const page = await open(`/models/${models[0].name}.html`);
     const [pixels] = await painted(page, '[data-test=chart-stages]');
