@@ -78,6 +78,8 @@ class Kernels {
   tap(x: TensorInfo, i: number, j: number, outH: number, outW: number, sh: number, sw: number): TensorInfo {
     const [n, h, w, c] = x.shape;
     if (i === 0 && j === 0 && sh === 1 && sw === 1 && outH === h && outW === w) return x;
+    // Slice where there is no stride: wasm's StridedSlice is slower.
+    if (sh === 1 && sw === 1) return this.run('Slice', { x }, { begin: [0, i, j, 0], size: [n, outH, outW, c] });
     return this.run(
       'StridedSlice',
       { x },
