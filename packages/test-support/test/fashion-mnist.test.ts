@@ -6,7 +6,9 @@ describe('idx files (Fashion-MNIST)', () => {
   const idx = (type: number, shape: number[], data: number[]) => {
     const head = Buffer.alloc(4 + 4 * shape.length);
     head.set([0, 0, type, shape.length]);
-    shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+    shape.forEach((d, i) => {
+      head.writeUInt32BE(d, 4 + 4 * i);
+    });
     return new Uint8Array(Buffer.concat([head, Buffer.from(data)]));
   };
 
