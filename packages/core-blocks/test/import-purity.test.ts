@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { CUSTOM_LAYERS } from '../src/index.js';
+import { CUSTOM_LAYERS, WASM_GRADIENT_KERNELS } from '../src/index.js';
 
 /**
  * Importing a package makes no network request and changes no global state but the registry
@@ -19,10 +19,12 @@ const run = (dir: string, ...entries: string[]) =>
   );
 
 describe('importing @zoo/core-blocks', () => {
-  it('makes no network request and touches no global state beyond registering its layers', () => {
+  it('makes no network request and touches no global state beyond registering its layers and the wasm gradients it lacks', () => {
     const r = run('..');
     expect(r.problems).toEqual([]);
     expect(r.newClasses.sort()).toEqual(CUSTOM_LAYERS.map((c) => c.className).sort());
+    // The gradient kernels the wasm backend lacks, and nothing else.
+    expect(r.newKernels.sort()).toEqual(WASM_GRADIENT_KERNELS.map((k) => `wasm/${k}`).sort());
   });
 
   it('the check catches a package that does all of that', () => {
@@ -32,6 +34,7 @@ describe('importing @zoo/core-blocks', () => {
     expect(r.replacedClasses).toEqual(['Dense']);
     expect(r.flagsChanged).toBe(true);
     expect(r.newResources).toEqual(['Timeout']);
-    expect(r.problems).toHaveLength(6);
+    expect(r.newKernels).toEqual(['cpu/ImpureKernel']);
+    expect(r.problems).toHaveLength(7);
   });
 });
