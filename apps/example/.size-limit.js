@@ -4,10 +4,13 @@
 export default [
   {
     // The app with the zoo's part: @zoo/mobile's MobileNetV3 spec and builder, core-blocks'
-    // layers, preprocessing, classify and ImageNet's 1000 labels. Measured 23.6 kB.
+    // layers, preprocessing, classify and ImageNet's 1000 labels, the BatchNorm that trains as
+    // PyTorch's and the gradient kernels wasm lacks (registered on import, so fit works on wasm).
+    // Measured 26.8 kB. The class names of ImageNet-21k and the other large subsets are chunks of
+    // their own (imagenet-*.js, wordnet-lemmas-*.js), never fetched for a 1000-class set.
     name: 'app and zoo (first load)',
     path: 'dist/assets/index-*.js',
-    limit: '26 kB',
+    limit: '29.5 kB',
   },
   {
     // Fetched on the first load(): downloading, hashing, caching and reading PyTorch's .pth

@@ -444,6 +444,14 @@ def tag_dataset(tag: str, num_classes: int) -> str:
     """The labels a tag's head predicts: the last `inNk` of the tag (`augreg_in21k_ft_in1k`: in1k)."""
     if num_classes == 0:
         return 'none'
+    if num_classes != 1000:
+        # The class list is timm's by its count (Google's 21k, fall11's 22k, timm's 12k, MIIL's 11k):
+        # the names that `classLabels` gives are that list's.
+        from timm.data.imagenet_info import infer_imagenet_subset
+
+        subset = infer_imagenet_subset({'num_classes': num_classes})
+        if subset:
+            return subset
     found = re.findall(r'(?:^|_)(in\d+k)(?=_|$)', tag)
     if found:
         ds = DATASETS.get(found[-1], f'imagenet-{found[-1][2:]}')

@@ -45,6 +45,7 @@ export {
 export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
 export { ZooInputTypeError, ZooNonFiniteError, ZooValueError } from './inference/errors.js';
 export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
+export { classLabels, LABELLED_DATASETS } from './inference/labels.js';
 export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
 export { type Innovation, type InnovationComparison, type InnovationVariant, variantModel } from './innovation.js';
 export { type Column, columnsFigure } from './innovation-figure.js';

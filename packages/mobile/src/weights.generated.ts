@@ -253,7 +253,7 @@ export const mobilenet_v3_large: readonly WeightSet[] = [
     keys: 'timm',
     createOptions: { normEps: 0.00001 },
     preprocessing: { inputSize: 224, resizeSize: 256, interpolation: 'bilinear', mean: [0, 0, 0], std: [1, 1, 1] },
-    classes: { dataset: 'imagenet-21k', count: 11221 },
+    classes: { dataset: 'imagenet-21k-miil', count: 11221 },
     accuracy: null,
     license: 'Apache-2.0',
     docs: 'https://arxiv.org/abs/2104.10972v4',

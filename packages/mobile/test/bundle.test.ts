@@ -9,9 +9,13 @@ import { mobilenet_v3_large, mobilenet_v3_small } from '../src/index.js';
  * Rollup do by default. The initial budget holds that entry, its weight sets, the family's spec
  * table and core-blocks' runtime (every custom layer, registered for loading). The loader
  * (download, cache, hash, the safetensors and `.pth` readers with their zip and pickle code) is
- * a chunk fetched on the first `load()`: an app that never loads weights never downloads it.
+ * a chunk fetched on the first `load()`: an app that never loads weights never downloads it. The
+ * class names of ImageNet-21k and the other large subsets are chunks fetched only for their sets.
  */
-const BUDGET = { minified: 40_000, gzip: 12_000 };
+// Measured 40.4 kB minified, 13.3 kB gzipped: the model's spec and builder, every custom layer,
+// the BatchNorm that trains as PyTorch's, the gradient kernels wasm lacks (4.3 kB, so that fit
+// works there), timm's key names for MobileNetV3 and the layers' backend errors. About 9 % of room.
+const BUDGET = { minified: 44_000, gzip: 14_500 };
 // Measured 60.9 kB minified, 23.4 kB gzipped (two chunks); the budget leaves about 5% and 10% for growth.
 const LOADER_BUDGET = { minified: 64_000, gzip: 26_000 };
 const APP = "import { mobilenet_v3_small } from '@zoo/mobile';\nexport const create = () => mobilenet_v3_small.create();\n";
@@ -33,7 +37,15 @@ describe('bundle size of one model', () => {
     });
     const entryFile = result.outputFiles.find((f) => f.path.endsWith('stdin.js'))!;
     const code = entryFile.text;
-    const chunks = result.outputFiles.filter((f) => f !== entryFile);
+    // The class names of ImageNet-21k, 12k, ... are chunks of their own, fetched only for a weight set of those classes.
+    const inputsOf = (f: { path: string }) =>
+      Object.keys(Object.entries(result.metafile.outputs).find(([out]) => f.path.endsWith(out))![1].inputs);
+    const labelChunks = result.outputFiles.filter((f) => f !== entryFile && inputsOf(f).some((i) => i.includes('/inference/labels/')));
+    const chunks = result.outputFiles.filter((f) => f !== entryFile && !labelChunks.includes(f));
+    console.log(
+      `class names of the larger ImageNet subsets: ${labelChunks.length} chunks, ${labelChunks.reduce((a, f) => a + f.contents.length, 0)} bytes minified, fetched only for their weight sets`,
+    );
+    expect(labelChunks.length).toBeGreaterThanOrEqual(5);
     const lazy = {
       minified: chunks.reduce((a, f) => a + f.contents.length, 0),
       gzip: chunks.reduce((a, f) => a + gzipSync(f.text).length, 0),

@@ -5,6 +5,7 @@ import { weightsOf } from '../weights/registry.js';
 import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from './data-config.js';
 import { ZooNonFiniteError, ZooValueError } from './errors.js';
 import { IMAGENET_LABELS } from './imagenet-labels.js';
+import { classLabels } from './labels.js';
 import { type ImageInput, type PreprocessOptions, preprocess } from './preprocess.js';
 
 export interface Prediction {
@@ -29,7 +30,7 @@ export interface InferenceOptions extends PreprocessOptions {
 export interface ClassifyOptions extends InferenceOptions {
   /** How many classes to return, most probable first (default 5). */
   topK?: number;
-  /** Class names; default: ImageNet-1k's for 1000 classes, else `class <i>`. */
+  /** Class names; default: the weight set's (`classLabels`) for a model from `entry.load`, else ImageNet-1k's for 1000 classes, else `class <i>`. */
   labels?: readonly string[];
 }
 
@@ -64,7 +65,7 @@ export async function classifyBatch(
   if (!Number.isInteger(topK) || topK < 1 || topK > numClasses) {
     throw new ZooOptionError('topK', topK, `an integer from 1 to ${numClasses} (the model's classes)`);
   }
-  const labels = options.labels ?? (numClasses === IMAGENET_LABELS.length ? IMAGENET_LABELS : null);
+  const labels = options.labels ?? (await defaultLabels(model, numClasses));
   if (labels !== null && labels.length !== numClasses) {
     throw new ZooOptionError('labels', `${labels.length} labels`, `one label per class: ${numClasses}`);
   }
@@ -94,6 +95,19 @@ export async function classifyBatch(
   } finally {
     tf.dispose([values, indices, finite]);
   }
+}
+
+/**
+ * The names of a model's classes: its weight set's (ImageNet-21k, 12k... for a model from
+ * `entry.load`), else ImageNet-1k's for 1000 classes, else none (`class <i>`).
+ */
+async function defaultLabels(model: tfl.LayersModel, numClasses: number): Promise<readonly string[] | null> {
+  const classes = weightsOf(model)?.set?.classes;
+  if (classes && classes.count === numClasses) {
+    const names = await classLabels(classes.dataset);
+    if (names && names.length === numClasses) return names;
+  }
+  return numClasses === IMAGENET_LABELS.length ? IMAGENET_LABELS : null;
 }
 
 /** Whether the model's output is already probabilities: its last layer is a softmax. */
