@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { classLabels, LABELLED_DATASETS } from '@zoo/core-blocks';
 import { catalog as classic } from '@zoo/cnn-classic';
+import { classLabels, LABELLED_DATASETS } from '@zoo/core-blocks';
 import { catalog as mobile } from '@zoo/mobile';
 import { ensureTimm, PYTHON, pythonEnv } from '@zoo/parity';
 import { catalog as transformers } from '@zoo/transformers';
@@ -29,7 +29,8 @@ describe('generated class names', () => {
       expect(dump.status).toBe(0);
       const timm = JSON.parse(readFileSync(join(tmp, 'labels.json'), 'utf8')) as Record<string, string[]>;
       expect(Object.keys(timm).sort()).toEqual(LABELLED_DATASETS.filter((d) => d !== 'imagenet-1k').sort());
-      for (const [subset, names] of Object.entries(timm)) expect([subset, [...((await classLabels(subset)) ?? [])]]).toEqual([subset, names]);
+      for (const [subset, names] of Object.entries(timm))
+        expect([subset, [...((await classLabels(subset)) ?? [])]]).toEqual([subset, names]);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
