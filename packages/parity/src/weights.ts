@@ -49,12 +49,12 @@ export interface WeightParityResult extends ParityResult {
   bySize: readonly { size: number; relative: number; maxAbsDiff: number; maxAbsRef: number }[];
 }
 
-/** A server on 127.0.0.1 that serves one file at one path and 404 elsewhere. */
+/** A server on 127.0.0.1 that serves one file at one path and 404 elsewhere; no kept-alive sockets outlive it. */
 async function serve(path: string, file: string): Promise<{ base: string; close(): Promise<void> }> {
   const bytes = await readWholeFile(file);
   const server = createServer((req, res) => {
     if (req.url === path) {
-      res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream' });
+      res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream', connection: 'close' });
       res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } else {
       res.writeHead(404);

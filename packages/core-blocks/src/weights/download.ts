@@ -27,6 +27,9 @@ export interface DownloadOptions {
  * error status, an HTML page (a login or error page served with 200) and a body shorter than
  * the `Content-Length` the server announced.
  */
+/** Times a connection that fails before any answer is tried again. */
+const RETRIES = 2;
+
 export async function download(url: string, options: DownloadOptions): Promise<Uint8Array> {
   const get = options.fetch ?? globalThis.fetch;
   if (typeof get !== 'function') throw new ZooWeightsError('No fetch here: pass `fetch` (Node >= 18 and browsers have one).');
@@ -49,15 +52,24 @@ export async function download(url: string, options: DownloadOptions): Promise<U
     if (stalled)
       return new ZooWeightsTimeoutError(`No data from ${url} for ${options.timeoutMs} ms; gave up. Raise \`timeoutMs\` on a slow link.`);
     if (external?.aborted) return aborted(url);
-    return new ZooWeightsFetchError(url, null, `Could not fetch ${url}: ${(err as Error).message ?? String(err)}`);
+    // undici's "fetch failed" keeps the reason in `cause` (ECONNRESET, ECONNREFUSED, ...).
+    const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+    const detail = cause ? ` (${cause.code ?? cause.message ?? String(cause)})` : '';
+    return new ZooWeightsFetchError(url, null, `Could not fetch ${url}: ${(err as Error).message ?? String(err)}${detail}`);
   };
   arm();
   try {
-    let response: Response;
-    try {
-      response = await get(url, { signal: controller.signal, redirect: 'follow' });
-    } catch (err) {
-      throw why(err);
+    let response: Response | undefined;
+    // A connection that fails before any answer (a reset, a kept-alive socket the server had
+    // just closed) is tried again, twice, as download clients do; an abort or a stall is not.
+    for (let attempt = 0; response === undefined; attempt++) {
+      try {
+        response = await get(url, { signal: controller.signal, redirect: 'follow' });
+      } catch (err) {
+        if (attempt >= RETRIES || stalled || external?.aborted || err instanceof ZooWeightsError) throw why(err);
+        await new Promise((r) => setTimeout(r, 250 * 4 ** attempt));
+        arm();
+      }
     }
     if (!response.ok) {
       throw new ZooWeightsFetchError(
