@@ -19,7 +19,7 @@ describe('generated class names', () => {
 
   it("equal timm 1.0.29's ImageNetInfo lists, subset by subset", async () => {
     await ensureTimm();
-    const env = pythonEnv({ timm: true });
+    const env = pythonEnv(true);
     const check = spawnSync(PYTHON, [script, '--check'], { cwd: dir, encoding: 'utf8', env });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
