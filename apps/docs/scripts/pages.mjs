@@ -422,7 +422,7 @@ export function backendsBlock(backends) {
   checkBackends(backends);
   return [
     `Measured ${esc(backends.generatedAt)} by \`pnpm --filter @zoo/backends measure\` in headless Chromium with SwiftShader; CI checks`,
-    'every family on webgl and nine of them (together every custom layer) on all three.',
+    'eight of the families (together every custom layer class) on all three again, and holds this table to the same tolerances.',
     '',
     ...Object.entries(backends.tolerances).map(
       ([b, t]) =>
