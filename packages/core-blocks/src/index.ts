@@ -16,6 +16,7 @@ export { type InvertedResidualPlace, timmInvertedResidualRules, timmStagePaths }
 export { type MlpArgs, mlp } from './blocks/mlp.js';
 export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } from './blocks/patch-embed.js';
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
+export { tokenMap } from './blocks/token-map.js';
 export * from './checkpoint/index.js';
 export { dropPathRateOption, linearDropPathRates } from './drop-path.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
@@ -87,6 +88,9 @@ export {
   apply,
   defineModel,
   dense,
+  type FeatureInfo,
+  type FeatureStage,
+  featureInfoOf,
   globalPool,
   linearClassifier,
   type ModelDefinition,

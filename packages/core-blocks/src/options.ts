@@ -20,6 +20,14 @@ export interface CreateOptions {
   classifierActivation?: ClassifierActivation;
   /** Dropout before the classifier, active in training only (default: the reference's). */
   dropRate?: number;
+  /**
+   * Return the feature maps at the architecture's stages instead of the classifier's output
+   * (timm's `features_only`): a model with one NHWC output per stage, listed by `featureInfoOf`
+   * and `entry.featureInfo`. Default false.
+   */
+  featuresOnly?: boolean;
+  /** With `featuresOnly`: which stages, by index into `entry.featureInfo` (negative from the end); default `entry.defaultOutIndices`. */
+  outIndices?: readonly number[];
 }
 
 export interface ResolvedOptions {
@@ -29,6 +37,9 @@ export interface ResolvedOptions {
   pooling: Pooling;
   classifierActivation: ClassifierActivation;
   dropRate: number;
+  featuresOnly: boolean;
+  /** As given (checked against the stages by `defineModel`), or null for the default. */
+  outIndices: readonly number[] | null;
 }
 
 /** A family-specific option: its default and a check that returns what is expected, or null. */
@@ -41,7 +52,7 @@ export interface ExtraOption<T = unknown> {
 
 export type ExtraOptions = Record<string, ExtraOption>;
 
-const COMMON = ['numClasses', 'includeTop', 'inputShape', 'pooling', 'classifierActivation', 'dropRate'] as const;
+const COMMON = ['numClasses', 'includeTop', 'inputShape', 'pooling', 'classifierActivation', 'dropRate', 'featuresOnly', 'outIndices'] as const;
 
 export interface OptionDefaults {
   inputSize: number;
@@ -72,7 +83,20 @@ export function resolveOptions(
   const numClasses = o.numClasses ?? 1000;
   if (!isPositiveInt(numClasses)) throw new ZooOptionError('numClasses', numClasses, 'a positive integer');
 
-  const includeTop = o.includeTop ?? true;
+  const featuresOnly = o.featuresOnly ?? false;
+  if (typeof featuresOnly !== 'boolean') throw new ZooOptionError('featuresOnly', featuresOnly, 'true or false');
+  const outIndices = o.outIndices ?? null;
+  if (outIndices !== null && !featuresOnly) {
+    throw new ZooOptionError('outIndices', outIndices, 'unset unless featuresOnly is true', 'Set featuresOnly: true to pick stages.');
+  }
+  if (outIndices !== null && !(Array.isArray(outIndices) && outIndices.every((i) => Number.isInteger(i)))) {
+    throw new ZooOptionError('outIndices', outIndices, 'an array of integer stage indices');
+  }
+  if (featuresOnly && o.includeTop === true) {
+    throw new ZooOptionError('includeTop', true, 'unset or false when featuresOnly is true', 'A features-only model has no classifier.');
+  }
+
+  const includeTop = o.includeTop ?? !featuresOnly;
   if (typeof includeTop !== 'boolean') throw new ZooOptionError('includeTop', includeTop, 'true or false');
 
   const inputShape = o.inputShape ?? [defaults.inputSize, defaults.inputSize, 3];
@@ -111,6 +135,8 @@ export function resolveOptions(
     pooling,
     classifierActivation,
     dropRate,
+    featuresOnly,
+    outIndices: outIndices === null ? null : [...(outIndices as number[])],
   };
   for (const [key, spec] of Object.entries(extras)) {
     const value = o[key] ?? spec.default;

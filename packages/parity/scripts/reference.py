@@ -1,9 +1,15 @@
 """Reference fixtures for the zoo's parity tests.
 
-For a torchvision model name and a seed: builds the model with random weights, randomises what a
-fresh model leaves constant (BatchNorm running statistics, norm affine parameters, zero-initialised
-heads and tokens) so that the comparison exercises them, writes the state dict as safetensors,
-then for each requested size writes a fixed input batch (NCHW) and the model's eval-mode output.
+For a torchvision model name (or a timm one, with --builder timm) and a seed: builds the model
+with random weights, randomises what a fresh model leaves constant (BatchNorm running statistics,
+norm affine parameters, zero-initialised heads and tokens) so that the comparison exercises them,
+writes the state dict as safetensors, then for each requested size writes a fixed input batch
+(NCHW) and the model's eval-mode output.
+
+With --features, the outputs are feature maps instead (`feat.0`, `feat.1`, ...), as the reference
+library's own feature extractor gives them: torchvision's `create_feature_extractor` on the named
+module paths, or timm's `features_only=True` model at the given `out_indices`, holding the very
+weights of the classification model written to the checkpoint.
 
 Run with Debian's PyTorch: /usr/bin/python3 reference.py --model resnet50 --seed 0 \
     --checkpoint ckpt.safetensors --io io-224.safetensors:224 --batch 2
@@ -108,7 +114,40 @@ def randomise(model, seed, calib_size, residual_norms=None, residual_gain=0.2):
             h.remove()
 
 
-def write_io(model, specs, seed, batch):
+def normalised(key):
+    """A state-dict key as timm's feature wrappers may rename it (`model.` in front, `layers_0` for `layers.0`)."""
+    key = key[len("model.") :] if key.startswith("model.") else key
+    return key.replace("_", ".")
+
+
+def timm_features(model, name, kwargs, out_indices):
+    """timm's `features_only` model for `name`, holding `model`'s weights (every one of its keys found)."""
+    import timm
+
+    fm = timm.create_model(name, pretrained=False, features_only=True, out_indices=out_indices, **kwargs)
+    source = {normalised(k): v for k, v in model.state_dict().items()}
+    state = {}
+    for k in fm.state_dict():
+        if normalised(k) not in source:
+            raise SystemExit(f"timm's features_only {name} has {k}, which its classification model lacks")
+        state[k] = source[normalised(k)]
+    fm.load_state_dict(state)
+    return fm.eval()
+
+
+def feature_extractor(model, a):
+    """A callable giving the list of feature maps --features asks for."""
+    if a.builder == "timm":
+        fm = timm_features(model, a.model, json.loads(a.kwargs), [int(i) for i in a.features.split(",")])
+        return lambda x: list(fm(x))
+    from torchvision.models.feature_extraction import create_feature_extractor
+
+    nodes = a.features.split(",")
+    fx = create_feature_extractor(model, return_nodes={n: f"feat.{i}" for i, n in enumerate(nodes)}).eval()
+    return lambda x: [fx(x)[f"feat.{i}"] for i in range(len(nodes))]
+
+
+def write_io(model, specs, seed, batch, features=None):
     """For each PATH:SIZE, a fixed random batch (NCHW) and the model's eval-mode output on it."""
     for spec in specs:
         path, size = spec.rsplit(":", 1)
@@ -116,13 +155,17 @@ def write_io(model, specs, seed, batch):
         g = torch.Generator().manual_seed(seed * 1000003 + size)
         x = torch.randn(batch, 3, size, size, generator=g)
         with torch.no_grad():
-            y = model(x)
-        write_safetensors(path, {"input": x, "output": y})
+            if features is None:
+                write_safetensors(path, {"input": x, "output": model(x)})
+            else:
+                write_safetensors(path, {"input": x, **{f"feat.{i}": y for i, y in enumerate(features(x))}})
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
+    ap.add_argument("--builder", default="torchvision", choices=["torchvision", "timm"])
+    ap.add_argument("--features", default=None, help="torchvision: module paths; timm: out_indices (comma-separated)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--kwargs", default="{}", help="JSON keyword arguments of the torchvision builder")
     ap.add_argument("--calib-size", type=int, default=224)
@@ -134,7 +177,12 @@ def main():
     a = ap.parse_args()
 
     torch.manual_seed(a.seed)
-    model = torchvision.models.get_model(a.model, weights=None, **json.loads(a.kwargs))
+    if a.builder == "timm":
+        import timm
+
+        model = timm.create_model(a.model, pretrained=False, **json.loads(a.kwargs))
+    else:
+        model = torchvision.models.get_model(a.model, weights=None, **json.loads(a.kwargs))
     model.eval()
     # Outputs for a new size must come from the very weights already written, not a re-draw.
     if os.path.exists(a.checkpoint):
@@ -142,7 +190,7 @@ def main():
     else:
         randomise(model, a.seed, a.calib_size, a.residual_norms, a.residual_gain)
         write_safetensors(a.checkpoint, model.state_dict())
-    write_io(model, a.io, a.seed, a.batch)
+    write_io(model, a.io, a.seed, a.batch, feature_extractor(model, a) if a.features else None)
 
 
 if __name__ == "__main__":

@@ -142,3 +142,144 @@ export async function compareWithReference(
   }
   return { model: name, size, batch, maxAbsDiff, maxAbsRef, relative, seconds: now() - t0 };
 }
+
+export interface FeatureParityOptions extends Omit<ParityOptions, 'createOptions'> {
+  /** The library whose feature extractor is the reference (default torchvision). */
+  builder?: 'torchvision' | 'timm';
+  /** Stages to check, by index into `entry.featureInfo` (default `entry.defaultOutIndices`). */
+  outIndices?: readonly number[];
+  /**
+   * The reference's name for each stage chosen, in order: torchvision module paths, given to
+   * `create_feature_extractor` (default each stage's `module`), or, with `builder: 'timm'`, the
+   * stage's index among timm's `feature_info` (default the index itself).
+   */
+  referenceFeatures?: readonly (string | number)[];
+  /**
+   * How the reference lays out each map: `NCHW` (default), `NHWC` (torchvision's Swin), or
+   * `tokens` (`[B, 1 + rows * cols, C]`, a ViT block's output with its class token first).
+   */
+  referenceLayout?: 'NCHW' | 'NHWC' | 'tokens';
+  /** Other options of `entry.create`, besides `featuresOnly`, `outIndices` and the input shape. */
+  createOptions?: CreateOptions;
+}
+
+export interface FeatureParityResult extends Omit<ParityResult, 'maxAbsDiff' | 'maxAbsRef' | 'relative'> {
+  /** Per map, in the order of `outIndices`: its NHWC shape and max|zoo - ref| / max|ref|. */
+  maps: { index: number; shape: number[]; relative: number }[];
+  /** The worst map's relative error. */
+  relative: number;
+}
+
+/**
+ * `checkParity` for `create({ featuresOnly: true })`: the zoo's feature maps against the
+ * reference's feature extractor on the same weights and input, map by map. Throws a `ParityError`
+ * when a map's shape differs, holds NaN, or is off by more than the tolerance (relative to that
+ * map's max|ref|).
+ */
+export async function checkFeatureParity(entry: ModelEntry, options: FeatureParityOptions = {}): Promise<FeatureParityResult> {
+  const size = options.size ?? entry.defaultInputSize;
+  const batch = options.batch ?? 2;
+  const tolerance = options.tolerance ?? 1e-4;
+  const outIndices = options.outIndices ?? entry.defaultOutIndices;
+  const info = outIndices.map((i) => entry.featureInfo.at(i)!);
+  const builder = options.builder ?? 'torchvision';
+  const features = options.referenceFeatures ?? info.map((f) => (builder === 'timm' ? f.index : f.module));
+  const t0 = now();
+  const fixtures = await referenceFixtures({
+    reference: options.reference ?? entry.name,
+    seed: options.seed ?? 0,
+    batch,
+    sizes: [...new Set([size, ...(options.prepareSizes ?? [])])],
+    kwargs: options.referenceKwargs ?? {},
+    calibSize: entry.defaultInputSize,
+    residualNorms: options.residualNorms,
+    residualGain: options.residualGain,
+    ...(builder === 'timm' ? { builder } : {}),
+    features,
+  });
+  const t1 = now();
+  const previous = tf.getBackend();
+  if (previous !== 'wasm') await tf.setBackend('wasm');
+  const model = withZeroInit(() =>
+    entry.create({ ...options.createOptions, featuresOnly: true, outIndices: [...outIndices], inputShape: [size, size, 3] }),
+  );
+  try {
+    // The classification model's checkpoint: a features-only model takes the weights of its layers.
+    const report = loadCheckpoint(model, await readWholeFile(fixtures.checkpoint), { strict: false });
+    if (report.missing.length) {
+      throw new ParityError(`${entry.name} features: the checkpoint lacks ${report.missing.slice(0, 5).join(', ')}.`);
+    }
+    const t2 = now();
+    const io = await readSafetensorsFile(fixtures.io.get(size)!);
+    const inputShape = io.info('input')!.shape;
+    const outs = tf.tidy(() => {
+      const x = tf.transpose(tf.tensor(io.float32('input'), inputShape), [0, 2, 3, 1]);
+      const y = model.predict(x);
+      return Array.isArray(y) ? y : [y];
+    });
+    const t3 = now();
+    const maps: FeatureParityResult['maps'] = [];
+    try {
+      for (let k = 0; k < outs.length; k++) {
+        const zooShape = outs[k].shape;
+        const ref = io.float32(`feat.${k}`);
+        const refShape = io.info(`feat.${k}`)!.shape;
+        const layout = options.referenceLayout ?? 'NCHW';
+        // The zoo's map in the reference's layout, as a flat array.
+        const zoo = tf.tidy(() => {
+          const m = outs[k];
+          if (layout === 'NHWC') return m;
+          if (layout === 'tokens') return tf.reshape(m, [m.shape[0], -1, m.shape.at(-1)!]);
+          return tf.transpose(m, [0, 3, 1, 2]);
+        });
+        const zooData = (await zoo.data()) as Float32Array;
+        const zooLaid = zoo.shape;
+        zoo.dispose();
+        // A ViT's tokens: the class token first, then the patches the map holds.
+        const refLaid = layout === 'tokens' ? [refShape[0], refShape[1] - 1, refShape[2]] : refShape;
+        const patches = layout === 'tokens' ? tokensWithoutPrefix(ref, refShape[0], refShape[1], refShape[2]) : ref;
+        if (zooLaid.join() !== refLaid.join()) {
+          throw new ParityError(
+            `${entry.name} at ${size}x${size}, map ${outIndices[k]} (${info[k].module}): shape [${zooShape}] (zoo, NHWC) against the reference's [${refShape}] (${layout}).`,
+          );
+        }
+        let maxAbsDiff = 0;
+        let maxAbsRef = 0;
+        let nan = 0;
+        for (let i = 0; i < patches.length; i++) {
+          if (Number.isNaN(zooData[i]) || Number.isNaN(patches[i])) nan++;
+          maxAbsDiff = Math.max(maxAbsDiff, Math.abs(zooData[i] - patches[i]));
+          maxAbsRef = Math.max(maxAbsRef, Math.abs(patches[i]));
+        }
+        const relative = maxAbsDiff / maxAbsRef;
+        if (nan || !(maxAbsDiff <= tolerance * maxAbsRef)) {
+          throw new ParityError(
+            `${entry.name} at ${size}x${size}, batch ${batch}, map ${outIndices[k]} (${info[k].module}): relative error ${relative.toExponential(3)} > ${tolerance}` +
+              `${nan ? `; ${nan} NaN value(s)` : ''}. Fixtures: ${fixtures.checkpoint}`,
+          );
+        }
+        maps.push({ index: outIndices[k], shape: zooShape, relative });
+      }
+    } finally {
+      tf.dispose(outs);
+    }
+    fixturesPassed(fixtures, size);
+    return {
+      model: entry.name,
+      size,
+      batch,
+      maps,
+      relative: Math.max(...maps.map((m) => m.relative)),
+      seconds: { fixtures: t1 - t0, load: t2 - t1, predict: t3 - t2 },
+    };
+  } finally {
+    model.dispose();
+    if (previous && previous !== 'wasm') await tf.setBackend(previous);
+  }
+}
+
+function tokensWithoutPrefix(data: Float32Array, batch: number, tokens: number, dim: number): Float32Array {
+  const out = new Float32Array(batch * (tokens - 1) * dim);
+  for (let b = 0; b < batch; b++) out.set(data.subarray((b * tokens + 1) * dim, (b + 1) * tokens * dim), b * (tokens - 1) * dim);
+  return out;
+}

@@ -31,6 +31,13 @@ export interface FixtureRequest {
   /** Regex of the module paths of the norms that end residual branches (their weight is scaled by `residualGain`). */
   residualNorms?: string;
   residualGain?: number;
+  /** The library that builds the reference (default torchvision). */
+  builder?: 'torchvision' | 'timm';
+  /**
+   * Feature maps instead of the output: torchvision module paths (`create_feature_extractor`) or
+   * timm `out_indices` (`features_only=True`). The io files then hold `feat.0`, `feat.1`, ...
+   */
+  features?: readonly (string | number)[];
 }
 
 export interface Fixtures {
@@ -75,23 +82,31 @@ export function fixturesPassed(f: Fixtures, size: number): boolean {
 export async function referenceFixtures(r: FixtureRequest): Promise<Fixtures> {
   const hash = createHash('sha256')
     .update(readFileSync(REFERENCE_SCRIPT))
-    .update(JSON.stringify([r.kwargs, r.calibSize, r.residualNorms ?? null, r.residualGain ?? null]))
+    .update(JSON.stringify([r.kwargs, r.calibSize, r.residualNorms ?? null, r.residualGain ?? null, r.builder ?? 'torchvision']))
     .digest('hex')
     .slice(0, 10);
   const dir = join(fixturesRoot(), `${r.reference}-seed${r.seed}-${hash}`);
   mkdirSync(dir, { recursive: true });
   const checkpoint = join(dir, 'checkpoint.safetensors');
-  const io = new Map(r.sizes.map((s) => [s, join(dir, `io-${s}x${s}-batch${r.batch}.safetensors`)]));
+  // The checkpoint depends on the model alone; each set of feature maps has io files of its own.
+  const what = r.features ? `-features-${createHash('sha256').update(r.features.join(',')).digest('hex').slice(0, 8)}` : '';
+  const io = new Map(r.sizes.map((s) => [s, join(dir, `io-${s}x${s}-batch${r.batch}${what}.safetensors`)]));
   const todo = [...io].filter(([, p]) => !existsSync(p));
   if (todo.length || !existsSync(checkpoint)) {
     await ensureTorch();
-    await runPython(REFERENCE_SCRIPT, [
-      ...['--model', r.reference, '--seed', String(r.seed), '--batch', String(r.batch)],
-      ...['--kwargs', JSON.stringify(r.kwargs), '--calib-size', String(r.calibSize), '--checkpoint', checkpoint],
-      ...(r.residualNorms ? ['--residual-norms', r.residualNorms] : []),
-      ...(r.residualGain !== undefined ? ['--residual-gain', String(r.residualGain)] : []),
-      ...todo.flatMap(([s, p]) => ['--io', `${p}:${s}`]),
-    ]);
+    await runPython(
+      REFERENCE_SCRIPT,
+      [
+        ...['--model', r.reference, '--seed', String(r.seed), '--batch', String(r.batch)],
+        ...['--kwargs', JSON.stringify(r.kwargs), '--calib-size', String(r.calibSize), '--checkpoint', checkpoint],
+        ...(r.residualNorms ? ['--residual-norms', r.residualNorms] : []),
+        ...(r.residualGain !== undefined ? ['--residual-gain', String(r.residualGain)] : []),
+        ...todo.flatMap(([s, p]) => ['--io', `${p}:${s}`]),
+        ...(r.builder ? ['--builder', r.builder] : []),
+        ...(r.features ? ['--features', r.features.join(',')] : []),
+      ],
+      { timm: r.builder === 'timm' },
+    );
   }
   return { dir, checkpoint, io };
 }

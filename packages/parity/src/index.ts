@@ -1,4 +1,13 @@
-export { checkParity, compareWithReference, ParityError, type ParityOptions, type ParityResult } from './check.js';
+export {
+  checkFeatureParity,
+  checkParity,
+  compareWithReference,
+  type FeatureParityOptions,
+  type FeatureParityResult,
+  ParityError,
+  type ParityOptions,
+  type ParityResult,
+} from './check.js';
 export {
   type FixtureRequest,
   type Fixtures,
@@ -11,3 +20,4 @@ export { ensureTimm, ensureTorch, INSTALL_HINT, PYTHON, PYTHON_PACKAGES, pythonE
 export { readWholeFile } from './read-file.js';
 export { fillWeights, type RoundTripOptions, type RoundTripResult, saveLoadRoundTrip } from './round-trip.js';
 export { checkWeightSetParity, WEIGHTS_SCRIPT, type WeightParityOptions, type WeightParityResult } from './weights.js';
+export { FEATURE_INFO_SCRIPT, type TimmFeatureInfo, type TimmStage, timmFeatureInfo } from './feature-info.js';

@@ -14,3 +14,4 @@ export {
 export { expectOneFitStep, type FitStepOptions } from './fit.js';
 export { itSavesAndLoadsEveryModel } from './save-load.js';
 export { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from './weights.js';
+export { itHasFeatureMaps, itMatchesTimmFeatureInfo } from './features.js';
