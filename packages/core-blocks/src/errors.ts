@@ -30,10 +30,10 @@ export class ZooUnknownModelError extends ZooError {
   constructor(
     readonly model: string,
     readonly suggestions: readonly string[],
+    hint = 'List the installed models with `zoo list` or `listModels()`.',
   ) {
     super(
-      `Unknown model \`${model}\`.${suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : ''} ` +
-        'List the installed models with `zoo list`.',
+      `Unknown model \`${model}\`.${suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : ''} ${hint}`,
     );
   }
 }

@@ -21,6 +21,25 @@ export * from './checkpoint/index.js';
 export { dropPathRateOption, linearDropPathRates } from './drop-path.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export {
+  type CompiledPlan,
+  type Compiler,
+  type CreateModelOptions,
+  createModel,
+  registerCompiler,
+  ZooCompilerError,
+  ZooModel,
+} from './front-door/handle.js';
+export {
+  type CatalogLoader,
+  getModel,
+  hasWeights,
+  type ListModelsOptions,
+  listModels,
+  nearest,
+  registeredFamilies,
+  registerFamily,
+} from './front-door/registry.js';
+export {
   type ClassifyOptions,
   checkModelInput,
   classify,
@@ -43,7 +62,7 @@ export {
   type Interpolation,
   type Triple,
 } from './inference/data-config.js';
-export { type EmbedOptions, embed, preLogits } from './inference/embed.js';
+export { classifierOf, type EmbedOptions, embed, preLogits } from './inference/embed.js';
 export { ZooInputTypeError, ZooNonFiniteError, ZooValueError } from './inference/errors.js';
 export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
 export { classLabels, LABELLED_DATASETS } from './inference/labels.js';

@@ -77,8 +77,6 @@ export interface ModelEntry<O extends CreateOptions = CreateOptions> {
   readonly extraOptions: ExtraOptions;
   /** How its default weights expect images (resize, crop, interpolation, mean, std); see `preprocess`. */
   readonly dataConfig?: DataConfig;
-  /** Layer whose output is the pre-logits features, where the classifier is not a final Dense (`embed`'s `layerName`). */
-  readonly featureLayer?: string;
   /** The feature maps `create({ featuresOnly: true })` can return, at the default options, shallowest first. */
   readonly featureInfo: readonly FeatureInfo[];
   /** The stages `featuresOnly` returns when `outIndices` is not given (timm's default: every stage; a ViT's last three blocks). */
@@ -115,8 +113,6 @@ export interface ModelDefinition<O extends ResolvedOptions> {
   extraOptions?: ExtraOptions;
   /** The weights' preprocessing; default: ImageNet's at `defaultInputSize` (resize 256, crop 224). */
   dataConfig?: Partial<DataConfig>;
-  /** Layer whose output is the pre-logits features, when `embed` cannot find the classifier's input. */
-  featureLayer?: string;
   /** See `ModelEntry.defaultOutIndices` (negative: from the end); default every stage. */
   defaultOutIndices?: readonly number[];
   /** The family's generated weight sets for this model (`weights.generated.ts`). */
@@ -150,7 +146,6 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     defaultInputSize,
     extraOptions,
     dataConfig: defaultSet ? weightDataConfig(defaultSet.preprocessing) : dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
-    ...(def.featureLayer === undefined ? {} : { featureLayer: def.featureLayer }),
     // Worked out on first read: the stages are spec arithmetic, but an import should cost nothing.
     get featureInfo() {
       featureInfo ??= Object.freeze(stageInfo(def.architecture.stages(resolve({}))));
@@ -264,7 +259,9 @@ function buildFeatureModel<O extends ResolvedOptions>(
       throw new Error(`${name}: stage ${i} names layer \`${stage.layer}\`, which its features do not build (a family's stages are wrong).`);
     }
     if (layer.inboundNodes.length !== 1) {
-      throw new Error(`${name}: stage ${i}'s layer \`${stage.layer}\` is applied ${layer.inboundNodes.length} times; a stage must name one output.`);
+      throw new Error(
+        `${name}: stage ${i}'s layer \`${stage.layer}\` is applied ${layer.inboundNodes.length} times; a stage must name one output.`,
+      );
     }
     let map = layer.output as tfl.SymbolicTensor;
     if (stage.toMap) map = stage.toMap(map, `stages.${i}.map`);

@@ -52,7 +52,16 @@ export interface ExtraOption<T = unknown> {
 
 export type ExtraOptions = Record<string, ExtraOption>;
 
-const COMMON = ['numClasses', 'includeTop', 'inputShape', 'pooling', 'classifierActivation', 'dropRate', 'featuresOnly', 'outIndices'] as const;
+const COMMON = [
+  'numClasses',
+  'includeTop',
+  'inputShape',
+  'pooling',
+  'classifierActivation',
+  'dropRate',
+  'featuresOnly',
+  'outIndices',
+] as const;
 
 export interface OptionDefaults {
   inputSize: number;

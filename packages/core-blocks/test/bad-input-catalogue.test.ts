@@ -50,7 +50,10 @@ const needs7 = defineModel({
   package: '@zoo/core-blocks',
   paper: tiny.paper,
   defaultInputSize: 16,
-  architecture: { features: (x) => apply(new Conv2d({ name: 'conv1', filters: 4, kernelSize: 7 }), x) },
+  architecture: {
+    features: (x) => apply(new Conv2d({ name: 'conv1', filters: 4, kernelSize: 7 }), x),
+    stages: () => [{ layer: 'conv1', channels: 4, reduction: 1 }],
+  },
 });
 
 let model: tfl.LayersModel;

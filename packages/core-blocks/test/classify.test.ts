@@ -6,7 +6,6 @@ import {
   classify,
   classifyBatch,
   dataConfigOf,
-  defineModel,
   embed,
   endsInSoftmax,
   IMAGENET_LABELS,
@@ -16,7 +15,7 @@ import {
   ZooValueError,
 } from '../src/index.js';
 import { makeImage } from './helpers/images.js';
-import { tiny, tinyDefinition } from './helpers/tiny-model.js';
+import { tiny } from './helpers/tiny-model.js';
 
 const S = tiny.defaultInputSize;
 let logits: tfl.LayersModel;
@@ -120,12 +119,11 @@ describe('embed', () => {
       f.dispose();
     }
     expect(() => embed(logits, pixels(9), { layerName: 'nope' })).toThrow(/no layer `nope`/);
-    // An entry names its feature layer when the classifier is not a final Dense.
-    const named = defineModel({ ...tinyDefinition, featureLayer: 'relu1' });
-    expect(named.featureLayer).toBe('relu1');
-    const m = named.create();
-    const viaEntry = embed(m, pixels(9), { layerName: named.featureLayer });
-    expect(viaEntry.shape).toEqual([1, 8]);
-    viaEntry.dispose();
+    // Any layer's output can be asked for by name.
+    const m = tiny.create();
+    const viaName = embed(m, pixels(9), { layerName: 'relu1' });
+    expect(viaName.shape).toEqual([1, 8]);
+    viaName.dispose();
+    m.dispose();
   });
 });

@@ -21,6 +21,10 @@ const tiny = defineModel({
       );
       return apply(new Conv2d({ name: 'conv2', filters: 8, kernelSize: 3, strides: 2 }), x);
     },
+    stages: (o) => [
+      { layer: 'conv1', channels: (o as { width?: number }).width ?? 4, reduction: 2 },
+      { layer: 'conv2', channels: 8, reduction: 4 },
+    ],
   },
 });
 

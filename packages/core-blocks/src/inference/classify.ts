@@ -47,8 +47,21 @@ export async function classify(model: tfl.LayersModel, image: ImageInput, option
 }
 
 /** `classify` for a batch (an NHWC tensor or an array of images): one list of predictions per image. */
-export async function classifyBatch(
+export function classifyBatch(
   model: tfl.LayersModel,
+  images: ImageInput | readonly ImageInput[],
+  options: ClassifyOptions = {},
+): Promise<Prediction[][]> {
+  return classifyWith(model, (x) => model.predict(x) as tf.Tensor, images, options);
+}
+
+/**
+ * `classifyBatch` with the forward pass given: `run` maps the model's input batch to its class
+ * scores (a compiled plan's, for the front door's handle). `model` gives the shapes and labels.
+ */
+export async function classifyWith(
+  model: tfl.LayersModel,
+  run: (x: tf.Tensor4D) => tf.Tensor,
   images: ImageInput | readonly ImageInput[],
   options: ClassifyOptions = {},
 ): Promise<Prediction[][]> {
@@ -72,7 +85,7 @@ export async function classifyBatch(
   const probabilities = endsInSoftmax(model);
   const [values, indices, finite] = tf.tidy(() => {
     const input = modelInput(model, images, options);
-    const out = model.predict(input) as tf.Tensor2D;
+    const out = run(input) as tf.Tensor2D;
     const p = probabilities ? out : tf.softmax(out);
     const top = tf.topk(p, topK);
     // The input was checked finite: a NaN or infinity now is the backend's, never an answer.
@@ -101,7 +114,7 @@ export async function classifyBatch(
  * The names of a model's classes: its weight set's (ImageNet-21k, 12k... for a model from
  * `entry.load`), else ImageNet-1k's for 1000 classes, else none (`class <i>`).
  */
-async function defaultLabels(model: tfl.LayersModel, numClasses: number): Promise<readonly string[] | null> {
+export async function defaultLabels(model: tfl.LayersModel, numClasses: number): Promise<readonly string[] | null> {
   const classes = weightsOf(model)?.set?.classes;
   if (classes && classes.count === numClasses) {
     const names = await classLabels(classes.dataset);

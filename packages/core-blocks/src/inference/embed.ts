@@ -6,30 +6,48 @@ import type { ImageInput } from './preprocess.js';
 
 export interface EmbedOptions extends InferenceOptions {
   /**
-   * The layer whose output is the embedding. Default: the input of the classifier, found by
-   * walking back from the output over softmax, activation and dropout layers to the last Dense.
-   * A catalog entry whose classifier is not a Dense gives it as `entry.featureLayer`.
+   * The layer whose output is the embedding. Default: the input of the classifier (`classifierOf`),
+   * found by walking back from the output over softmax, activation, dropout and pooling layers.
    */
   layerName?: string;
 }
 
 /** Layers between the classifier and the output that do not change what the features are. */
-const PASS_THROUGH = new Set(['Softmax', 'Activation', 'ZooActivation', 'Dropout']);
+const PASS_THROUGH = new Set([
+  'Softmax',
+  'Activation',
+  'ZooActivation',
+  'ReLU',
+  'Dropout',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'AdaptiveAvgPool2d',
+  'Flatten',
+]);
+/** Layers that can be a classifier: a dense layer, or a convolution to the classes (SqueezeNet's). */
+const CLASSIFIERS = new Set(['Dense', 'Conv2d']);
 
 /**
- * The tensor feeding the classifier (timm's pre-logits features): the input of the last Dense
- * layer on the path to the output. Null when the model has no Dense classifier.
+ * The model's classifier: the last dense layer (or convolution) on the path back from the output
+ * over softmax, activation, dropout and pooling layers, with the tensor it reads (timm's
+ * pre-logits features). Null when the model ends in something else (no top, features only).
  */
-export function preLogits(model: tfl.LayersModel): tfl.SymbolicTensor | null {
+export function classifierOf(model: tfl.LayersModel): { layer: tfl.layers.Layer; input: tfl.SymbolicTensor } | null {
+  if (model.outputs.length !== 1) return null;
   let t = model.outputs[0];
   for (;;) {
     const layer = t.sourceLayer;
     const node = layer.inboundNodes[t.nodeIndex];
     if (node?.inputTensors.length !== 1) return null;
-    if (layer.getClassName() === 'Dense') return node.inputTensors[0];
+    if (CLASSIFIERS.has(layer.getClassName())) return { layer, input: node.inputTensors[0] };
     if (!PASS_THROUGH.has(layer.getClassName())) return null;
     t = node.inputTensors[0];
   }
+}
+
+/** The tensor feeding the classifier (timm's pre-logits features); null when the model has none. */
+export function preLogits(model: tfl.LayersModel): tfl.SymbolicTensor | null {
+  return classifierOf(model)?.input ?? null;
 }
 
 const featureModels = new WeakMap<tfl.LayersModel, Map<string, tfl.LayersModel>>();

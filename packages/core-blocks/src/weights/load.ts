@@ -5,6 +5,7 @@ import { readCheckpoint } from '../checkpoint/pth.js';
 import { loadStateDict, stateDictParams } from '../checkpoint/state-dict.js';
 import { ZooOptionError } from '../errors.js';
 import { type DataConfig, dataConfig } from '../inference/data-config.js';
+import { classifierOf } from '../inference/embed.js';
 import { withZeroInit } from '../layers/init.js';
 import type { ModelEntry } from '../model.js';
 import { type CreateOptions, resolveOptions } from '../options.js';
@@ -89,14 +90,17 @@ export async function loadPretrained<O extends CreateOptions>(
   resolveOptions(entry.name, resolved, { inputSize: size, dropRate: 0 }, entry.extraOptions);
   const { source, checkpoint } = await fetchWeights(set, options);
 
-  const headChanged = (resolved.includeTop ?? true) === false || resolved.numClasses !== classes;
+  const featuresOnly = (resolved as CreateOptions).featuresOnly === true;
+  const headless = featuresOnly || (resolved.includeTop ?? true) === false;
+  const headChanged = headless || resolved.numClasses !== classes;
   // A strict load sets every weight, so drawing random ones first would be wasted time; a new
   // head keeps its initialisation, for training.
-  const model = headChanged ? entry.create(resolved) : withZeroInit(() => entry.create(resolved));
+  const model = headChanged && !headless ? entry.create(resolved) : withZeroInit(() => entry.create(resolved));
   try {
     const { renameKey, convention } = keyRenamer(entry, checkpoint.keys());
     const report = loadStateDict(model, checkpoint, { strict: !headChanged, renameKey, convention });
-    if (headChanged) checkHeadOnly(entry, model, report);
+    // A model without a head (features only, or includeTop false) must find every weight it has.
+    if (headChanged) checkHeadOnly(entry, model, report, headless);
     const info: LoadedWeights = {
       model: entry.name,
       set,
@@ -143,8 +147,8 @@ export function keyRenamer(
  * keeps its initialisation; everything else must load, as with timm's `num_classes=` on a
  * pretrained model.
  */
-function checkHeadOnly(entry: ModelEntry, model: tfl.LayersModel, report: StateDictReport): void {
-  const head = headKeys(entry, model);
+function checkHeadOnly(entry: ModelEntry, model: tfl.LayersModel, report: StateDictReport, headless: boolean): void {
+  const head = headless ? new Set<string>() : headKeys(model);
   const missing = report.missing.filter((k) => !head.has(k));
   const mismatched = report.mismatched.filter((m) => !head.has(m.key));
   if (missing.length || mismatched.length || report.wrongDtype.length) {
@@ -167,26 +171,12 @@ function checkHeadOnly(entry: ModelEntry, model: tfl.LayersModel, report: StateD
   }
 }
 
-/** State-dict keys of the model's classifier: the weights of the layers after its pre-logits features. */
-function headKeys(entry: ModelEntry, model: tfl.LayersModel): Set<string> {
-  const names = model.layers.map((l) => l.name);
-  let start = names.length;
-  const feature = entry.featureLayer;
-  if (feature !== undefined && names.includes(feature)) start = names.indexOf(feature) + 1;
-  else {
-    // The last Dense layer and whatever follows it (softmax, activations).
-    for (let i = names.length - 1; i >= 0; i--) {
-      if (model.layers[i].getClassName() === 'Dense') {
-        start = i;
-        break;
-      }
-    }
-  }
-  const headLayers = new Set(names.slice(start));
+/** State-dict keys of the model's classifier (the last dense layer or convolution to the classes; `classifierOf`). */
+function headKeys(model: tfl.LayersModel): Set<string> {
+  const head = classifierOf(model)?.layer;
   const keys = new Set<string>();
-  for (const [key, p] of stateDictParams(model).params) {
-    if (model.layers.some((l) => headLayers.has(l.name) && l.weights.includes(p.variable))) keys.add(key);
-  }
+  if (!head) return keys;
+  for (const [key, p] of stateDictParams(model).params) if (head.weights.includes(p.variable)) keys.add(key);
   return keys;
 }
 

@@ -22,6 +22,7 @@ export const tinyDefinition: ModelDefinition<ResolvedOptions> = {
         padding: 1,
       });
     },
+    stages: () => [{ layer: 'relu1', channels: 8, reduction: 2 }],
   },
 };
 export const tiny = defineModel(tinyDefinition);
