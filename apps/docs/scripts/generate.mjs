@@ -107,6 +107,9 @@ for (const family of families) {
         macs: p.macs,
         outputShape: p.outputShape,
         stages,
+        // The maps `featuresOnly` returns (timm's feature_info), with their side at the default input.
+        featureInfo: entry.featureInfo.map((f) => ({ ...f, side: Math.ceil(size / f.reduction) })),
+        defaultOutIndices: [...entry.defaultOutIndices],
         reference: ref
           ? {
               params: ref.params,

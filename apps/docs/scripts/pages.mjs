@@ -154,6 +154,23 @@ export function cardPage(m, innovations, backends = null) {
     '',
     '## Stages',
     '',
+    `The feature maps \`createModel(${JSON.stringify(m.name)}, { featuresOnly: true })\` returns, one per stage, for a detection or segmentation head: ` +
+      `the reference's stage boundaries (timm's \`feature_info\` where timm has the architecture). ` +
+      `By default it returns stages ${m.defaultOutIndices.join(', ')}; \`outIndices\` picks others (negative counts from the end).`,
+    '',
+    '```ts',
+    `const m = await createModel(${JSON.stringify(m.name)}, { featuresOnly: true });`,
+    'const maps = m.features(image); // NHWC tensors, shallowest first',
+    '```',
+    '',
+    '| index | module | channels | stride | map at the default input |',
+    '| ---: | --- | ---: | ---: | --- |',
+    ...m.featureInfo.map(
+      (f) => `| ${f.index} | ${code(f.module)} | ${int(f.channels)} | ${f.reduction} | ${f.side}×${f.side}×${f.channels} |`,
+    ),
+    '',
+    '## Cost by block',
+    '',
     'Top-level blocks (the profiler grouped at depth 1), their output shapes for one image, feature strides and costs.',
     '',
     `<StageChart model="${m.name}" />`,

@@ -1,15 +1,12 @@
 // What the bench scripts share: finding a model of the zoo's family packages by name, and the
 // median of a list of times.
+import { getModel } from '@zoo/core-blocks';
 
-/** The catalog entry of a zoo model, or an error naming what is there. */
+/** The catalog entry of a zoo model, through the front door (a typo gets the nearest names). */
 export async function zooEntry(name) {
-  const catalogs = await Promise.all(
-    ['@zoo/cnn-classic/catalog', '@zoo/mobile/catalog', '@zoo/transformers/catalog'].map((m) => import(m)),
-  );
-  const entries = catalogs.flatMap((c) => c.catalog);
-  const entry = entries.find((e) => e.name === name);
-  if (!entry) throw new Error(`no zoo model named ${JSON.stringify(name)}; the zoo has ${entries.map((e) => e.name).join(', ')}`);
-  return entry;
+  // Importing a family package registers it with the front door.
+  await Promise.all([import('@zoo/cnn-classic'), import('@zoo/mobile'), import('@zoo/transformers')]);
+  return getModel(name);
 }
 
 /** The middle value (the mean of the two middle values for an even count). */

@@ -1,3 +1,10 @@
+// Importing the package registers `compile` as the compiler of the front door's handle
+// (`ZooModel.compile()`); this file is listed in package.json's `sideEffects` so that bundlers keep it.
+import { registerCompiler } from '@zoo/core-blocks';
+import { compile } from './compile.js';
+
+registerCompiler((model) => compile(model));
+
 export { type ActivationFusion, activationFusion, type FusedActivation } from './activations.js';
 export { attentionPerHead, PER_HEAD_MIN_TOKENS } from './attention.js';
 export { type CompileOptions, compile, WASM_WEIGHT_BUDGET } from './compile.js';

@@ -2,7 +2,13 @@
 // `sideEffects`, so a bare `import '@zoo/mobile'` survives bundling and, through this import, runs
 // core-blocks' registration. The models' own modules stay side-effect free: an app importing one
 // model still gets only that model (test/bundle.test.ts in @zoo/mobile measures it).
-import '@zoo/core-blocks';
+//
+// It also registers the family with the front door (`createModel('name')`, `listModels()`): the
+// catalog is imported on the first look-up, so it is a chunk of its own in a bundle.
+import { registerFamily } from '@zoo/core-blocks';
+import { PACKAGE } from './package-name.js';
+
+registerFamily(PACKAGE, () => import('./catalog.js').then((m) => m.catalog));
 
 export { registerZooLayers } from '@zoo/core-blocks';
 export { catalog } from './catalog.js';

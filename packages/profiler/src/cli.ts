@@ -8,13 +8,13 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   classify,
+  getModel,
   type ModelEntry,
   NATIVE_CONVENTION,
   type WeightSet,
   weightsOf,
   withZeroInit,
   ZooError,
-  ZooUnknownModelError,
 } from '@zoo/core-blocks';
 import { readImage } from '@zoo/core-blocks/node';
 import { referenceAbout } from '@zoo/reference';
@@ -22,7 +22,7 @@ import { distance } from 'fastest-levenshtein';
 import { type BenchResult, benchmark } from './bench.js';
 import { type CompareRow, compareEntry } from './compare.js';
 import { memoryProfile } from './memory.js';
-import { discoverFamilies, type FamilyPackage, modelIndex } from './node/discover.js';
+import { discoverFamilies, type FamilyPackage } from './node/discover.js';
 import { bytes, type Column, type Format, int, progress, render, si, signed } from './node/format.js';
 import { groupLayers } from './node/group.js';
 import { fileSaveHandler } from './node/io.js';
@@ -174,14 +174,13 @@ async function main(argv: string[]): Promise<number> {
   const format = outputFormat(values);
   await tf.setBackend('cpu');
   const families = await discoverFamilies(process.cwd(), (pkg, why) => console.error(`zoo: skipping ${pkg}: ${why}`));
-  const models = modelIndex(families);
   switch (command) {
     case 'list':
       return list(families, values, format);
     case 'profile':
       if (rest.length !== 1) throw new UsageError('zoo profile takes one model name, for example `zoo profile resnet50`.');
       return profile(
-        find(models, rest[0]),
+        await getModel(rest[0]),
         format,
         values.depth === undefined ? undefined : positiveInt('--depth', values.depth),
         values.size === undefined ? undefined : positiveInt('--size', values.size),
@@ -190,20 +189,16 @@ async function main(argv: string[]): Promise<number> {
       return compare(families, values, format);
     case 'bench':
       if (!rest.length) throw new UsageError('zoo bench takes one or more model names, for example `zoo bench resnet50 mobilenet_v2`.');
-      return bench(
-        rest.map((n) => find(models, n)),
-        values,
-        format,
-      );
+      return bench(await Promise.all(rest.map((n) => getModel(n))), values, format);
     case 'weights':
       if (rest.length > 1) throw new UsageError('zoo weights takes at most one model name, for example `zoo weights resnet50`.');
-      return rest.length ? weightSets(find(models, rest[0]), format) : weightSummary(families, values, format);
+      return rest.length ? weightSets(await getModel(rest[0]), format) : weightSummary(families, values, format);
     case 'convert':
-      return convert(models, rest, values);
+      return convert(rest, values);
     case 'classify':
       if (rest.length < 2)
         throw new UsageError('zoo classify takes a model and one or more images, for example `zoo classify resnet50 cat.jpg`.');
-      return classifyImages(find(models, rest[0]), rest.slice(1), values, format);
+      return classifyImages(await getModel(rest[0]), rest.slice(1), values, format);
   }
 }
 
@@ -217,18 +212,6 @@ function positiveInt(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive integer, got \`${value}\`.`);
   return n;
-}
-
-function find(models: Map<string, ModelEntry>, name: string): ModelEntry {
-  const entry = models.get(name);
-  if (entry) return entry;
-  const near = [...models.keys()]
-    .map((n) => ({ n, d: distance(n.toLowerCase(), name.toLowerCase()) }))
-    .filter(({ n, d }) => d <= Math.max(2, Math.floor(name.length / 3)) || n.startsWith(name.toLowerCase()))
-    .sort((a, b) => a.d - b.d)
-    .slice(0, 3)
-    .map(({ n }) => n);
-  throw new ZooUnknownModelError(name, near);
 }
 
 function emit<R>(rows: R[], columns: Column<R>[], format: Format, json: unknown = rows): void {
@@ -433,7 +416,7 @@ function pretrainedLabel(set: WeightSet | null, source: string): string {
   return set ? `${set.name} (${set.publisher})` : source;
 }
 
-async function convert(models: Map<string, ModelEntry>, rest: string[], values: Values): Promise<number> {
+async function convert(rest: string[], values: Values): Promise<number> {
   const byName = values.weights !== undefined;
   if (rest.length !== (byName ? 2 : 3)) {
     throw new UsageError(
@@ -441,7 +424,7 @@ async function convert(models: Map<string, ModelEntry>, rest: string[], values: 
         'or a model, --weights <set> and an output folder (`zoo convert resnet50 --weights IMAGENET1K_V2 out/resnet50`).',
     );
   }
-  const entry = find(models, rest[0]);
+  const entry = await getModel(rest[0]);
   const outDir = rest[rest.length - 1];
   const options: Record<string, unknown> = byName ? weightsSource(values.weights!) : { from: rest[1] };
   if (!byName && !existsSync(rest[1])) throw new UsageError(`No checkpoint file ${rest[1]}.`);

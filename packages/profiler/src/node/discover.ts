@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Innovation, ModelEntry } from '@zoo/core-blocks';
+import { type Innovation, type ModelEntry, registerFamily } from '@zoo/core-blocks';
 
 /** A package that declares a zoo catalog in its package.json (`"zoo": { "catalog": "./catalog" }`). */
 export interface FamilyPackage {
@@ -23,7 +23,8 @@ interface PackageJson {
 /**
  * Finds every installed family package: those in `node_modules` folders from `from` up to the
  * file-system root, and, inside a pnpm workspace, the workspace's own packages. A family is
- * found by its package.json alone, so a new family needs no change anywhere else.
+ * found by its package.json alone, so a new family needs no change anywhere else. Each one found
+ * is registered with the front door, so `getModel` and `createModel` reach its models by name.
  */
 export async function discoverFamilies(
   from = process.cwd(),
@@ -60,6 +61,9 @@ export async function discoverFamilies(
     if (!Array.isArray(mod.catalog)) throw new Error(`${pkg.name} declares a zoo catalog at ${target} but exports no \`catalog\` array.`);
     const innovations = Array.isArray(mod.innovations) ? mod.innovations : [];
     byName.set(pkg.name!, { name: pkg.name!, version: pkg.version ?? '0.0.0', dir, catalog: mod.catalog, innovations });
+    // The front door (getModel, createModel, listModels) then reaches it by name.
+    const catalog = mod.catalog;
+    registerFamily(pkg.name!, () => catalog);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -93,11 +97,4 @@ function exportTarget(pkg: PackageJson, subpath: string): string {
   }
   if (typeof target !== 'string') throw new Error(`${pkg.name}: cannot resolve its zoo catalog ${subpath}.`);
   return target;
-}
-
-/** All models of all discovered families, by name. */
-export function modelIndex(families: FamilyPackage[]): Map<string, ModelEntry> {
-  const index = new Map<string, ModelEntry>();
-  for (const f of families) for (const e of f.catalog) if (!index.has(e.name)) index.set(e.name, e);
-  return index;
 }
