@@ -58,9 +58,10 @@ export interface Architecture<O extends ResolvedOptions = ResolvedOptions> {
   classifier?(features: tfl.SymbolicTensor, options: O): tfl.SymbolicTensor;
   /**
    * The stage boundaries inside `features`, shallowest first: what `featuresOnly` returns. Each
-   * layer named must be built by `features` for these options.
+   * layer named must be built by `features` for these options. An architecture without them
+   * refuses `featuresOnly` with a `ZooOptionError`.
    */
-  stages(options: O): readonly FeatureStage[];
+  stages?(options: O): readonly FeatureStage[];
 }
 
 /** One model of the zoo, as every family's catalog lists it. */
@@ -148,7 +149,7 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     dataConfig: defaultSet ? weightDataConfig(defaultSet.preprocessing) : dataConfig({ cropSize: defaultInputSize, ...def.dataConfig }),
     // Worked out on first read: the stages are spec arithmetic, but an import should cost nothing.
     get featureInfo() {
-      featureInfo ??= Object.freeze(stageInfo(def.architecture.stages(resolve({}))));
+      featureInfo ??= Object.freeze(stageInfo(def.architecture.stages?.(resolve({})) ?? []));
       return featureInfo;
     },
     get defaultOutIndices() {
@@ -166,7 +167,15 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
       const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
       try {
         if (!o.featuresOnly) return buildModel(def.name, def.architecture, o);
-        const stages = def.architecture.stages(o);
+        const stages = def.architecture.stages?.(o) ?? [];
+        if (!stages.length) {
+          throw new ZooOptionError(
+            'featuresOnly',
+            true,
+            `false: ${def.name}'s family declares no stages`,
+            'Use includeTop: false for its last feature map.',
+          );
+        }
         const indices = outIndicesFor(def.name, stages.length, o.outIndices ?? def.defaultOutIndices ?? null);
         const model = buildFeatureModel(def.name, def.architecture, o, stages, indices);
         // The layers past the deepest stage chosen were built with the graph; their weights are not the model's.

@@ -75,7 +75,20 @@ function entry(name: __Family__Name): ModelEntry {
     family: '__Family__',
     package: PACKAGE,
     paper: PAPER,
-    architecture: { features: (input) => features(spec, input) },
+    architecture: {
+      features: (input) => features(spec, input),
+      // The feature maps of `featuresOnly`: the stem, then each stage's last block (the last output
+      // at each reduction, as timm's `feature_info` lists a family's stages).
+      stages: () => [
+        { layer: 'stem.act', channels: spec.stem, reduction: 2 },
+        ...spec.depths.map((depth, stage) => ({
+          layer: `stages.${stage}.${depth - 1}.act_pw`,
+          module: `stages.${stage}`,
+          channels: spec.widths[stage],
+          reduction: 2 ** (stage + 2),
+        })),
+      ],
+    },
   });
 }
 

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { createModel, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
 import { profileModel } from '@zoo/profiler';
-import { expectOneFitStep } from '@zoo/test-support';
+import { expectOneFitStep, itHasFeatureMaps } from '@zoo/test-support';
 import { __FAMILY___SPECS, type __Family__Spec, __model__, catalog } from '../src/index.js';
 import { PACKAGE } from '../src/package-name.js';
 
@@ -89,5 +89,17 @@ describe('__model__', () => {
 
   it('trains: one fit step gives a finite loss and changes the weights', async () => {
     await expectOneFitStep(__model__, { size: 16, watch: ['stages.0.0.conv_pw', 'fc'] });
+  });
+});
+
+// featuresOnly: the maps at the stages, equal to the full model's layers (a family with a timm
+// counterpart also checks itMatchesTimmFeatureInfo and checkFeatureParity, see @zoo/cnn-classic).
+itHasFeatureMaps(catalog, { size: () => 33 });
+
+describe('the front door', () => {
+  it('finds the models by name once the package is imported', async () => {
+    const m = await createModel('__model__', { numClasses: 3 });
+    expect(m.model.outputs[0].shape).toEqual([null, 3]);
+    m.dispose();
   });
 });
