@@ -20,6 +20,7 @@ export { tokenMap } from './blocks/token-map.js';
 export * from './checkpoint/index.js';
 export { dropPathRateOption, linearDropPathRates } from './drop-path.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
+export { type CatalogLoader, registeredFamilies, registerFamily } from './front-door/families.js';
 export {
   type CompiledPlan,
   type Compiler,
@@ -30,14 +31,11 @@ export {
   ZooModel,
 } from './front-door/handle.js';
 export {
-  type CatalogLoader,
   getModel,
   hasWeights,
   type ListModelsOptions,
   listModels,
   nearest,
-  registeredFamilies,
-  registerFamily,
 } from './front-door/registry.js';
 export {
   type ClassifyOptions,

@@ -1,42 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import { ZooOptionError, ZooUnknownModelError } from '../errors.js';
 import type { ModelEntry } from '../model.js';
-
-/** How a family package makes its models reachable by name: its catalog, imported on first use. */
-export type CatalogLoader = () => Promise<readonly ModelEntry[]> | readonly ModelEntry[];
-
-interface Registry {
-  loaders: Map<string, CatalogLoader>;
-  loaded: Map<string, readonly ModelEntry[]>;
-}
-
-// One registry per program, even when a bundler or node_modules holds two copies of core-blocks.
-const KEY = Symbol.for('@zoo/core-blocks/registry');
-function registry(): Registry {
-  const g = globalThis as { [KEY]?: Registry };
-  g[KEY] ??= { loaders: new Map(), loaded: new Map() };
-  return g[KEY];
-}
-
-/**
- * Makes a family package's models reachable by `getModel`, `createModel` and `listModels`. Each
- * family's `index.js` calls it when imported (a module listed in its `sideEffects`, so bundlers
- * keep even a bare `import '@zoo/mobile'`), with a loader that imports the catalog lazily: a
- * bundle holds the families the app imported and no other, and the catalog's models are a chunk
- * of their own, fetched by the first look-up. Registering a package again replaces its loader.
- */
-export function registerFamily(packageName: string, catalog: CatalogLoader): void {
-  if (typeof packageName !== 'string' || !packageName) throw new ZooOptionError('packageName', packageName, 'an npm package name');
-  if (typeof catalog !== 'function') throw new ZooOptionError('catalog', catalog, 'a function returning the catalog (or a promise of it)');
-  const r = registry();
-  r.loaders.set(packageName, catalog);
-  r.loaded.delete(packageName);
-}
-
-/** The packages registered so far, in registration order. */
-export function registeredFamilies(): string[] {
-  return [...registry().loaders.keys()];
-}
+import { registeredFamilies, registry } from './families.js';
 
 async function catalogs(): Promise<ModelEntry[]> {
   const r = registry();
