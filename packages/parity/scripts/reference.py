@@ -140,11 +140,46 @@ def feature_extractor(model, a):
     if a.builder == "timm":
         fm = timm_features(model, a.model, json.loads(a.kwargs), [int(i) for i in a.features.split(",")])
         return lambda x: list(fm(x))
+    from torch.fx.proxy import TraceError
     from torchvision.models.feature_extraction import create_feature_extractor
 
     nodes = a.features.split(",")
-    fx = create_feature_extractor(model, return_nodes={n: f"feat.{i}" for i, n in enumerate(nodes)}).eval()
-    return lambda x: [fx(x)[f"feat.{i}"] for i in range(len(nodes))]
+    try:
+        fx = create_feature_extractor(model, return_nodes={n: f"feat.{i}" for i, n in enumerate(nodes)}).eval()
+    except TraceError:
+        # torch.fx cannot trace every model (ShuffleNetV2's channel_shuffle unpacks x.size()); a
+        # module path's node is that module's output, which a forward hook reads as well. The
+        # failed trace leaves the model in train mode (it traces that first): back to eval.
+        return hooked_outputs(model.eval(), nodes)
+
+    def run(x):
+        out = fx(x)
+        return [out[f"feat.{i}"] for i in range(len(nodes))]
+
+    return run
+
+
+def hooked_outputs(model, paths):
+    """The outputs of the modules at `paths` in one forward pass, read by forward hooks (each module called once)."""
+    modules = dict(model.named_modules())
+    missing = [p for p in paths if p not in modules]
+    if missing:
+        raise SystemExit(f"{type(model).__name__} cannot be traced, and {', '.join(missing)} name no module for a hook")
+
+    def run(x):
+        seen = {}
+        hooks = [modules[p].register_forward_hook(lambda m, i, out, p=p: seen.setdefault(p, []).append(out)) for p in paths]
+        try:
+            model(x)
+        finally:
+            for h in hooks:
+                h.remove()
+        wrong = [p for p in paths if len(seen.get(p, [])) != 1]
+        if wrong:
+            raise SystemExit(f"modules {', '.join(wrong)} ran {[len(seen.get(p, [])) for p in wrong]} times; a map needs one output")
+        return [seen[p][0] for p in paths]
+
+    return run
 
 
 def write_io(model, specs, seed, batch, features=None):
