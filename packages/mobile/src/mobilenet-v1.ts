@@ -11,6 +11,7 @@ import {
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import { lastAtEachReduction } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
@@ -101,6 +102,15 @@ function features(input: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
   return x;
 }
 
+/** timm's `feature_info`: the last block of each stage (`blocks.0` shares the stem's reduction of 2). */
+function stages(o: Resolved) {
+  const width = (c: number) => makeDivisible(c * o.widthMultiplier);
+  return lastAtEachReduction([
+    ['bn1.act', 'bn1', width(STEM), 2],
+    ...STAGES.map(([blocks, stride, out], s) => [`blocks.${s}.${blocks - 1}.bn2.act`, `blocks.${s}`, width(out), stride] as const),
+  ]);
+}
+
 // Entries are pure so that a bundler drops the ones an app does not import.
 function entry(name: MobileNetV1Name, weights: readonly WeightSet[]): ModelEntry<MobileNetV1Options> {
   return defineModel<MobileNetV1Options, Resolved>({
@@ -112,6 +122,7 @@ function entry(name: MobileNetV1Name, weights: readonly WeightSet[]): ModelEntry
     extraOptions: { widthMultiplier: widthMultiplierOption(MOBILENET_V1_SPECS[name].widthMultiplier) },
     architecture: {
       features,
+      stages,
       // timm's head: `global_pool.pool`, dropout, `classifier`.
       classifier: (x, o) => linearClassifier(x, o, { pool: 'global_pool.pool', fc: 'classifier' }),
     },

@@ -15,6 +15,7 @@ import {
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import { invertedResidualOutput, lastAtEachReduction, type TrunkOutput } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
@@ -88,6 +89,25 @@ function features(input: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
   });
 }
 
+/**
+ * timm's `feature_info` for `mobilenetv2_100` (blocks.0, 1, 2, 4, 6: the last block at each
+ * reduction, not the 1280-channel conv) on torchvision's modules: `features.1, 3, 6, 13, 17`.
+ */
+function stages(o: Resolved) {
+  const width = (c: number) => makeDivisible(c * o.widthMultiplier);
+  let channels = width(STEM);
+  let index = 1;
+  const outputs: TrunkOutput[] = [['features.0.2', 'features.0', channels, 2]];
+  for (const [t, c, n, s] of MOBILENET_V2_STAGES) {
+    for (let i = 0; i < n; i++) {
+      const [name, stride, out] = [`features.${index++}`, i === 0 ? s : 1, width(c)];
+      outputs.push([invertedResidualOutput(name, 'conv', channels, Math.round(channels * t), out, stride), name, out, stride]);
+      channels = out;
+    }
+  }
+  return lastAtEachReduction(outputs);
+}
+
 const BLOCK_WIDTHS = MOBILENET_V2_STAGES.flatMap(([, c, n]) => Array.from({ length: n }, () => c));
 const BLOCK_EXPANDS = MOBILENET_V2_STAGES.flatMap(([t, , n]) => Array.from({ length: n }, () => t !== 1));
 
@@ -130,6 +150,7 @@ function entry(weights: readonly WeightSet[]): ModelEntry<MobileNetV2Options> {
     conventions: [TIMM_KEYS],
     architecture: {
       features,
+      stages,
       // torchvision pools functionally (no module), then `classifier.0` dropout, `classifier.1` linear.
       classifier: (x, o) => linearClassifier(x, o, { pool: 'avgpool', dropout: 'classifier.0', fc: 'classifier.1' }),
     },

@@ -19,6 +19,7 @@ import {
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import { invertedResidualOutput, lastAtEachReduction, type TrunkOutput } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
@@ -141,6 +142,25 @@ function features(spec: MobileNetV3Spec, input: tfl.SymbolicTensor, o: Resolved)
   });
 }
 
+/**
+ * timm's `feature_info` (small: bn1, blocks.0, 1, 3, 5; large: blocks.0, 1, 2, 4, 6), the last
+ * output at each reduction with the 6x-wide 1x1 conv as the last, on torchvision's modules
+ * (small: `features.0, 1, 3, 8, 12`; large: `features.1, 3, 6, 12, 16`).
+ */
+function stages(spec: MobileNetV3Spec, o: Resolved) {
+  const width = (c: number) => makeDivisible(c * o.widthMultiplier);
+  let channels = width(STEM);
+  const outputs: TrunkOutput[] = [['features.0.2', 'features.0', channels, 2]];
+  spec.blocks.forEach(([, expanded, out, se, , stride], i) => {
+    const name = `features.${i + 1}`;
+    outputs.push([invertedResidualOutput(name, 'block', channels, width(expanded), width(out), stride, se), name, width(out), stride]);
+    channels = width(out);
+  });
+  const n = spec.blocks.length + 1;
+  outputs.push([`features.${n}.2`, `features.${n}`, 6 * channels, 1]);
+  return lastAtEachReduction(outputs);
+}
+
 /** `avgpool`, then `classifier`: linear, hard-swish, dropout (the `dropRate` option), linear. */
 function classifier(spec: MobileNetV3Spec, x: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
   x = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
@@ -165,6 +185,7 @@ function entry(name: MobileNetV3Name, weights: readonly WeightSet[]): ModelEntry
     architecture: {
       features: (input, o) => features(spec, input, o),
       classifier: (x, o) => classifier(spec, x, o),
+      stages: (o) => stages(spec, o),
     },
   });
 }

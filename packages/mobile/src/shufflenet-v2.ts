@@ -12,6 +12,7 @@ import {
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import { lastAtEachReduction } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';
 
 /**
@@ -100,6 +101,19 @@ export function unit(x: tfl.SymbolicTensor, name: string, outChannels: number, s
   return apply(new ChannelShuffle({ name: `${name}.channel_shuffle`, groups: 2 }), y);
 }
 
+/**
+ * torchvision's modules, each the last output at its reduction (no timm counterpart): `conv1`,
+ * `maxpool`, `stage2`, `stage3` and `conv5` (after `stage4`).
+ */
+function stages({ channels }: ShuffleNetV2Spec) {
+  return lastAtEachReduction([
+    ['conv1.2', 'conv1', channels[0], 2],
+    ['maxpool', 'maxpool', channels[0], 2],
+    ...REPEATS.map((n, s) => [`stage${s + 2}.${n - 1}.channel_shuffle`, `stage${s + 2}`, channels[s + 1], 2] as const),
+    ['conv5.2', 'conv5', channels[4], 1],
+  ]);
+}
+
 // Entries are pure so that a bundler drops the ones an app does not import.
 function entry(name: ShuffleNetV2Name, weights: readonly WeightSet[]): ModelEntry {
   const spec: ShuffleNetV2Spec = SHUFFLENET_V2_SPECS[name];
@@ -113,6 +127,7 @@ function entry(name: ShuffleNetV2Name, weights: readonly WeightSet[]): ModelEntr
       features: (input) => features(spec, input),
       // The reference averages with `x.mean([2, 3])`, no module: the pool gets a name of its own.
       classifier: (x, o) => linearClassifier(x, o, { pool: 'globalpool', fc: 'fc' }),
+      stages: () => stages(spec),
     },
   });
 }

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry, type PaperRef, type WeightSet } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import { lastAtEachReduction, type TrunkOutput } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';
 
 /**
@@ -57,6 +58,22 @@ function features(spec: SqueezeNetSpec, input: tfl.SymbolicTensor): tfl.Symbolic
   return x;
 }
 
+/**
+ * torchvision's module outputs, each the last at its reduction before the next pool (no timm
+ * counterpart): the stem's ReLU, then the last Fire module before each pool and at the end. The
+ * three pools stop at a reduction of 16.
+ */
+function stages(spec: SqueezeNetSpec) {
+  let channels = spec.stem[0];
+  const outputs: TrunkOutput[] = [['features.1', 'features.1', channels, 2]];
+  spec.layout.forEach((item, i) => {
+    const name = `features.${i + 2}`;
+    if (item !== 'M') channels = 2 * item[1];
+    outputs.push(item === 'M' ? [name, name, channels, 2] : [`${name}.cat`, name, channels, 1]);
+  });
+  return lastAtEachReduction(outputs);
+}
+
 /** Dropout, a 1x1 convolution to the classes, ReLU, global average: torchvision's `classifier`. */
 function classifier(x: tfl.SymbolicTensor, o: { numClasses: number; dropRate: number }): tfl.SymbolicTensor {
   if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.0' }), x);
@@ -75,7 +92,7 @@ function entry(name: SqueezeNetName, weights: readonly WeightSet[]): ModelEntry 
     package: PACKAGE,
     paper: PAPER,
     defaultDropRate: 0.5,
-    architecture: { features: (input) => features(spec, input), classifier },
+    architecture: { features: (input) => features(spec, input), classifier, stages: () => stages(spec) },
   });
 }
 
