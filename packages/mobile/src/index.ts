@@ -46,6 +46,7 @@ export {
 export {
   SHUFFLENET_V1_SPECS,
   type ShuffleNetV1Name,
+  type ShuffleNetV1Options,
   type ShuffleNetV1Spec,
   shufflenet_v1_g1_x1_0,
   shufflenet_v1_g2_x1_0,

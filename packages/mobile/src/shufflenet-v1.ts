@@ -4,6 +4,7 @@ import {
   activation,
   apply,
   ChannelShuffle,
+  type CreateOptions,
   convNormAct,
   defineModel,
   dense,
@@ -12,8 +13,10 @@ import {
   type PaperRef,
   type ResolvedOptions,
   type WeightSet,
+  ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import { lastAtEachReduction } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';
 
 /**
@@ -118,26 +121,74 @@ export function unit(
   return apply(tfl.layers.concatenate({ name: `${name}.cat` }), [proj, apply(activation('relu', `${name}.relu`), y)]);
 }
 
+export interface ShuffleNetV1Options extends CreateOptions {
+  /**
+   * `'fixed'` (default): the authors' `nn.AvgPool2d(7)`, which needs a 7-13 pixel final map
+   * (inputs of 193-416 pixels). `'adaptive'`: a global average, the same function at 224x224 and
+   * defined at any input size.
+   */
+  headPool?: 'fixed' | 'adaptive';
+}
+
+type Resolved = ResolvedOptions & { headPool: 'fixed' | 'adaptive' };
+
+const HEAD_POOL = 7;
+
 /**
- * `globalpool` then a bias-free `classifier.0`. The reference pools with a fixed 7x7 window,
- * which is the global average at 224x224; a global pool keeps other input sizes working.
+ * `globalpool` then a bias-free `classifier.0`. The authors pool a fixed 7x7 window and view the
+ * result as [-1, C]: a map of 14 or more pixels would give several rows per image, refused here.
  */
-function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
-  x = apply(tfl.layers.globalAveragePooling2d({ name: 'globalpool' }), x);
+function classifier(x: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
+  if (o.headPool === 'adaptive') {
+    x = apply(tfl.layers.globalAveragePooling2d({ name: 'globalpool' }), x);
+  } else {
+    const [h, w] = [x.shape[1] as number, x.shape[2] as number];
+    if (Math.min(h, w) < HEAD_POOL || Math.max(h, w) >= 2 * HEAD_POOL) {
+      throw new ZooShapeError(
+        `The authors' head, AvgPool2d(${HEAD_POOL}), needs a final map of ${HEAD_POOL} to ${2 * HEAD_POOL - 1} pixels a side, ` +
+          `and this input gives ${h}x${w}. Use an input of 193 to 416 pixels, or headPool: 'adaptive'.`,
+      );
+    }
+    x = apply(new AvgPool2d({ name: 'globalpool', poolSize: HEAD_POOL }), x);
+    x = apply(tfl.layers.flatten({ name: 'flatten' }), x);
+  }
   if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'dropout' }), x);
   return apply(dense(o.numClasses, 'classifier.0', false), x);
 }
 
+/**
+ * The authors' modules, each the last output at its reduction (no timm counterpart):
+ * `first_conv`, `maxpool`, and the last unit of each stage (`features.3`, `features.11`, `features.15`).
+ */
+function stages(spec: ShuffleNetV1Spec) {
+  let end = 0;
+  return lastAtEachReduction([
+    ['first_conv.2', 'first_conv', STEM * spec.scale, 2],
+    ['maxpool', 'maxpool', STEM * spec.scale, 2],
+    ...REPEATS.map((n, s) => {
+      end += n;
+      return [`features.${end - 1}.relu`, `features.${end - 1}`, STAGE2_CHANNELS[spec.groups] * spec.scale * 2 ** s, 2] as const;
+    }),
+  ]);
+}
+
 // Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ShuffleNetV1Name, weights: readonly WeightSet[]): ModelEntry {
+function entry(name: ShuffleNetV1Name, weights: readonly WeightSet[]): ModelEntry<ShuffleNetV1Options> {
   const spec: ShuffleNetV1Spec = SHUFFLENET_V1_SPECS[name];
-  return defineModel({
+  return defineModel<ShuffleNetV1Options, Resolved>({
     name,
     weights,
     family: 'ShuffleNetV1',
     package: PACKAGE,
     paper: PAPER,
-    architecture: { features: (input) => features(spec, input), classifier },
+    extraOptions: {
+      headPool: {
+        default: 'fixed',
+        check: (v) => (v === 'fixed' || v === 'adaptive' ? null : "'fixed' (the authors' AvgPool2d(7)) or 'adaptive' (global average)"),
+        doc: "Head pooling: 'fixed' is the authors' AvgPool2d(7) (inputs of 193-416 pixels); 'adaptive' a global average (any size, the same at 224).",
+      },
+    },
+    architecture: { features: (input) => features(spec, input), classifier, stages: () => stages(spec) },
   });
 }
 

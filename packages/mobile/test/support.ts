@@ -1,14 +1,19 @@
 import { expect } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { CreateOptions, ModelEntry } from '@zoo/core-blocks';
 
 /**
  * Runs the same randomly initialised model on wasm and on cpu: the outputs must agree, which
  * checks the wasm kernels of every layer the model uses (and gives the batch's output shape).
  */
-export async function expectWasmMatchesCpu(entry: ModelEntry, size: number, batch = 2): Promise<number[]> {
+export async function expectWasmMatchesCpu(
+  entry: ModelEntry,
+  size: number,
+  batch = 2,
+  options: CreateOptions & Record<string, unknown> = {},
+): Promise<number[]> {
   await tf.setBackend('cpu');
-  const m = entry.create({ inputShape: [size, size, 3] });
+  const m = entry.create({ ...options, inputShape: [size, size, 3] });
   const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 3);
   const onCpu = m.predict(x) as tf.Tensor;
   const cpu = onCpu.dataSync().slice();
