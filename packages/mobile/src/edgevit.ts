@@ -24,6 +24,7 @@ import {
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
+import { lastAtEachReduction } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';
 
 /**
@@ -68,19 +69,34 @@ export const EDGEVIT_DROP_PATH_RATE = 0.1;
 /** EdgeViT's creation options: the common ones plus `dropPathRate` (stochastic depth, training only). */
 export type EdgeViTOptions = CreateOptions & { dropPathRate?: number };
 type EdgeViTResolved = ResolvedOptions & { dropPathRate: number };
-/** Patch 4, three 2x patch embeddings, and the stage-1 sampler of 4 on a 1/4 map: sides must divide by 32. */
+/**
+ * Patch 4, then three 2x patch embeddings, each flooring as a strided conv does; the authors'
+ * attention reshapes its subsampled tokens to the map's sides over the sparse ratio (4, 2, 2 in
+ * stages 1-3), which needs sides the ratio divides. Together: sides of 32k to 32k + 3 pixels.
+ */
 export const EDGEVIT_SIZE_STEP = 32;
+
+/** Whether the authors' code takes a side: each stage's map divides by its sparse ratio (and the last is not empty). */
+function takesSide(v: number): boolean {
+  let side = v;
+  return SR_RATIOS.every((sr, s) => {
+    side = Math.floor(side / (s === 0 ? 4 : 2));
+    return side > 0 && side % sr === 0;
+  });
+}
 
 function features(spec: EdgeViTSpec, input: tfl.SymbolicTensor, o: EdgeViTResolved): tfl.SymbolicTensor {
   const [h, w] = o.inputShape;
-  if (h % EDGEVIT_SIZE_STEP !== 0 || w % EDGEVIT_SIZE_STEP !== 0) {
-    const near = (v: number) =>
-      [...new Set([Math.floor(v / EDGEVIT_SIZE_STEP), Math.ceil(v / EDGEVIT_SIZE_STEP)])]
-        .filter((k) => k > 0)
-        .map((k) => k * EDGEVIT_SIZE_STEP);
+  if (!takesSide(h) || !takesSide(w)) {
+    const near = (v: number) => {
+      const k = v - (v % EDGEVIT_SIZE_STEP);
+      if (takesSide(v)) return `${v}`;
+      return k > 0 ? `${k} to ${k + 3} or ${k + EDGEVIT_SIZE_STEP}` : `${EDGEVIT_SIZE_STEP}`;
+    };
     throw new ZooShapeError(
-      `Its height and width must be multiples of ${EDGEVIT_SIZE_STEP} (nearest: ${near(h).join(' or ')} by ${near(w).join(' or ')}): ` +
-        "each stage's attention subsamples its map by the sparse ratio and its transposed conv must restore the size exactly.",
+      `Its height and width must each be 32k to 32k + 3 pixels (nearest: ${near(h)} by ${near(w)}), as in the authors' code: ` +
+        "each stage's attention subsamples its map by the sparse ratio (4, 2, 2, 1) and reshapes the result to the map's sides over the ratio, " +
+        'which the ratio must divide; the patch embeddings drop the 1 to 3 pixels past a multiple of 32.',
     );
   }
   let x = input;
@@ -167,6 +183,20 @@ function globalSparseAttn(x: tfl.SymbolicTensor, n: string, dim: number, heads: 
   return apply(linear(dim, `${n}.proj`), y);
 }
 
+/**
+ * The authors' modules, each the last output at its reduction (no timm counterpart): the last
+ * LGL block of stages 1-3 (4, 8, 16), then the final `norm` after stage 4 (32).
+ */
+function stages({ depths, dims }: EdgeViTSpec) {
+  return lastAtEachReduction([
+    ...dims.map((dim, s) => {
+      const block = `blocks${s + 1}.${depths[s] - 1}`;
+      return [`${block}.SelfAttn.add_2`, block, dim, s ? 2 : 4] as const;
+    }),
+    ['norm', 'norm', dims[3], 1],
+  ]);
+}
+
 function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
   return linearClassifier(x, o, { pool: 'avgpool', fc: 'head' });
 }
@@ -183,7 +213,7 @@ function entry(name: EdgeViTName, weights: readonly WeightSet[]): ModelEntry<Edg
     extraOptions: {
       dropPathRate: dropPathRateOption(EDGEVIT_DROP_PATH_RATE, "the authors' training script's drop_path_rate"),
     },
-    architecture: { features: (input, o) => features(spec, input, o), classifier },
+    architecture: { features: (input, o) => features(spec, input, o), classifier, stages: () => stages(spec) },
   });
 }
 

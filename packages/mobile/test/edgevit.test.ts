@@ -100,11 +100,40 @@ describe('EdgeViT layout and options', () => {
     f.dispose();
   });
 
-  it('rejects sizes that are not multiples of 32, naming the sizes that work', () => {
-    expect(() => edgevit_xxs.create({ inputShape: [200, 224, 3] })).toThrow(ZooShapeError);
+  // The authors' code (saic-fi/edgevit, built with img_size = the side) runs at 224-227 and 256-259
+  // and fails its attention's reshape at 199, 200, 228 and 260: the patch embeddings floor, and
+  // each stage's map must divide by its sparse ratio.
+  it('rejects the sizes the authors’ code rejects, naming the sizes that work', () => {
+    for (const side of [199, 200, 228, 260]) {
+      expect(() => edgevit_xxs.create({ inputShape: [side, 224, 3] })).toThrow(ZooShapeError);
+    }
     expect(() => edgevit_xxs.create({ inputShape: [200, 224, 3] })).toThrow(
-      /edgevit_xxs cannot take a 200x224 input.*multiples of 32.*192 or 224 by 224/,
+      /edgevit_xxs cannot take a 200x224 input.*32k to 32k \+ 3 pixels \(nearest: 192 to 195 or 224 by 224\)/,
     );
+    expect(() => edgevit_xxs.create({ inputShape: [20, 224, 3] })).toThrow(/nearest: 32 by 224/);
+  });
+
+  it('takes 227x227, as the authors’ code does: the maps of 224, the last 3 pixels outside the patch grid', async () => {
+    await tf.setBackend('wasm');
+    for (const side of [225, 226, 259]) withZeroInit(() => edgevit_xxs.create({ inputShape: [side, side, 3] })).dispose();
+    const full = withZeroInit(() => edgevit_xxs.create({ inputShape: [227, 227, 3] }));
+    const feats = withZeroInit(() => edgevit_xxs.create({ inputShape: [227, 227, 3], featuresOnly: true }));
+    expect(feats.outputs.map((o) => o.shape)).toEqual([
+      [null, 56, 56, 36],
+      [null, 28, 28, 72],
+      [null, 14, 14, 144],
+      [null, 7, 7, 288],
+    ]);
+    const x = tf.randomNormal([1, 227, 227, 3], 0, 1, 'float32', 9);
+    const y = full.predict(x) as tf.Tensor;
+    const maps = feats.predict(x) as tf.Tensor[];
+    expect(y.shape).toEqual([1, 1000]);
+    expect(maps.map((m) => m.shape[1])).toEqual([56, 28, 14, 7]);
+    expect([y, ...maps].every((t) => Array.from(t.dataSync()).every(Number.isFinite))).toBe(true);
+    tf.dispose([x, y, ...maps]);
+    full.dispose();
+    feats.dispose();
+    await tf.setBackend('cpu');
   });
 
   it('runs on wasm at another size', async () => {
