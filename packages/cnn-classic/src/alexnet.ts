@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
-import { type HeadStep, mlpHead } from './mlp-head.js';
+import { type HeadStep, mlpHead, sequentialStages } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 
@@ -35,6 +35,14 @@ function features(input: tfl.SymbolicTensor): tfl.SymbolicTensor {
   return x;
 }
 
+/**
+ * timm has no AlexNet: its VGG rule on torchvision's `features` (the ReLU before each max pool,
+ * then the last pool): `features.1` 64@4, `.4` 192@8, `.11` 256@16, `.12` 256@32. The sides are
+ * not exact multiples (55, 27, 13, 6 at 224): the 11x11 conv and the 3x3 pools are unpadded.
+ */
+const featureStages = () =>
+  sequentialStages(ALEXNET_FEATURES.map((s) => (s === 'pool' ? s : { positions: 2, channels: s.conv, stride: s.stride ?? 1 })));
+
 export const alexnet: ModelEntry = /* @__PURE__ */ defineModel({
   name: 'alexnet',
   weights: WEIGHTS.alexnet,
@@ -49,6 +57,7 @@ export const alexnet: ModelEntry = /* @__PURE__ */ defineModel({
   defaultDropRate: 0.5,
   architecture: {
     features: (input) => features(input),
+    stages: featureStages,
     classifier: (x, o) => mlpHead(x, o, 6, ALEXNET_HEAD),
   },
 });

@@ -13,7 +13,7 @@ import {
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
-import { type ResNetBody, resnetFeatures } from './resnet.js';
+import { type ResNetBody, resnetFeatures, resnetStages } from './resnet.js';
 import * as WEIGHTS from './weights.generated.js';
 
 /**
@@ -97,6 +97,8 @@ function entry(name: CbamResNetName, weights: readonly WeightSet[]): ModelEntry<
         resnetFeatures(spec, input, (y, block) =>
           cbam(y, { name: `${block.name}.cbam`, reductionRatio: REDUCTION, zeroInitSpatialGate: true }),
         ),
+      // The CBAM module sits inside each block, before its add: the stages are the ResNet's.
+      stages: () => resnetStages(spec),
       classifier,
     },
   });

@@ -8,6 +8,7 @@ import {
   Conv2d,
   convNormAct,
   defineModel,
+  type FeatureStage,
   linearClassifier,
   MaxPool2d,
   type ModelEntry,
@@ -96,6 +97,26 @@ function features(spec: DenseNetSpec, input: tfl.SymbolicTensor): tfl.SymbolicTe
   return apply(activation('relu', 'relu'), x);
 }
 
+/**
+ * timm's DenseNet `feature_info` on torchvision's modules: the stem's ReLU (`features.relu0`;
+ * timm's `norm0` holds it) at 2, the first three dense blocks (each a concatenation, before its
+ * transition) at 4 to 16, and the final BatchNorm's ReLU at 32 (timm's `norm5` holds it;
+ * torchvision applies it in `forward()`, the node `relu` of its graph).
+ */
+function featureStages(spec: DenseNetSpec): FeatureStage[] {
+  let channels = spec.initFeatures;
+  const stages: FeatureStage[] = [{ layer: 'features.relu0', channels, reduction: 2 }];
+  spec.blocks.forEach((layers, b) => {
+    channels += layers * spec.growthRate;
+    if (b === spec.blocks.length - 1) return;
+    const block = `features.denseblock${b + 1}`;
+    stages.push({ layer: `${block}.denselayer${layers}.cat`, module: block, channels, reduction: 4 * 2 ** b });
+    channels = Math.floor(channels / 2);
+  });
+  stages.push({ layer: 'relu', channels, reduction: 32 });
+  return stages;
+}
+
 function entry(name: DenseNetName, weights: readonly WeightSet[]): ModelEntry {
   const spec: DenseNetSpec = DENSENET_SPECS[name];
   return defineModel({
@@ -112,6 +133,7 @@ function entry(name: DenseNetName, weights: readonly WeightSet[]): ModelEntry {
     conventions: [LEGACY_DENSENET_KEYS],
     architecture: {
       features: (input) => features(spec, input),
+      stages: () => featureStages(spec),
       classifier: (x, o) => linearClassifier(x, o, { fc: 'classifier' }),
     },
   });

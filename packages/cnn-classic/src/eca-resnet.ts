@@ -9,7 +9,7 @@ import {
   type WeightSet,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
-import { type ResNetBody, resnetFeatures } from './resnet.js';
+import { type ResNetBody, resnetFeatures, resnetStages } from './resnet.js';
 import * as WEIGHTS from './weights.generated.js';
 
 type Four = readonly [number, number, number, number];
@@ -77,6 +77,8 @@ function entry(name: EcaResNetName, weights: readonly WeightSet[]): ModelEntry<E
           const kernelSize = k === 'released' ? spec.kSize[block.stage] : k === 'adaptive' ? ecaKernelSize(block.channels) : k[block.stage];
           return eca(y, { name: `${block.name}.eca`, kernelSize });
         }),
+      // The ECA module sits inside each block, before its add: the stages are the ResNet's.
+      stages: () => resnetStages(spec),
     },
   });
 }

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, type ConvNormActArgs, convNormAct, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
+import { apply, type ConvNormActArgs, convNormAct, defineModel, type FeatureStage, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 
@@ -87,6 +87,31 @@ function features(input: tfl.SymbolicTensor): tfl.SymbolicTensor {
   return x;
 }
 
+/**
+ * timm has no GoogLeNet: the rule of its feature_info (as for torchvision's Inception v3, timm's
+ * `inception_v3`) on torchvision's modules, the last output at each reduction before the next
+ * downsampling: `conv1` 64@2, `conv3` 192@4, `inception3b` 480@8, `inception4e` 832@16,
+ * `inception5b` 1024@32.
+ */
+function featureStages(): FeatureStage[] {
+  const stages: FeatureStage[] = [
+    { layer: 'conv1.relu', module: 'conv1', channels: 64, reduction: 2 },
+    { layer: 'conv3.relu', module: 'conv3', channels: 192, reduction: 4 },
+  ];
+  // Each Inception module followed by a max pool, or by nothing.
+  BODY.forEach((s, i) => {
+    const next = BODY[i + 1];
+    if ('pool' in s || (next && !('pool' in next))) return;
+    stages.push({
+      layer: `${s.name}.cat`,
+      module: s.name,
+      channels: s.ch1x1 + s.ch3x3 + s.ch5x5 + s.poolProj,
+      reduction: 2 ** (stages.length + 1),
+    });
+  });
+  return stages;
+}
+
 export const googlenet: ModelEntry = /* @__PURE__ */ defineModel({
   name: 'googlenet',
   weights: WEIGHTS.googlenet,
@@ -100,5 +125,5 @@ export const googlenet: ModelEntry = /* @__PURE__ */ defineModel({
     url: 'https://arxiv.org/abs/1409.4842',
   },
   defaultDropRate: 0.2,
-  architecture: { features: (input) => features(input) },
+  architecture: { features: (input) => features(input), stages: featureStages },
 });

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaptiveAvgPool2d, activation, apply, dense, type ResolvedOptions } from '@zoo/core-blocks';
+import { AdaptiveAvgPool2d, activation, apply, dense, type FeatureStage, type ResolvedOptions } from '@zoo/core-blocks';
 
 /** One position of torchvision's `classifier` Sequential: a linear layer, or ReLU, or dropout. */
 export type HeadStep = { linear: number | 'classes' } | 'relu' | 'dropout';
@@ -24,4 +24,36 @@ export function mlpHead(features: tfl.SymbolicTensor, o: ResolvedOptions, grid: 
     }
   });
   return x;
+}
+
+/**
+ * One piece of AlexNet's or VGG's `features` Sequential: a conv block taking `positions` indices
+ * (conv, BatchNorm when there is one, ReLU last) with its output channels and stride, or a max pool
+ * (one index, stride 2).
+ */
+export type SequentialStep = { positions: number; channels: number; stride: number } | 'pool';
+
+/**
+ * The stages of a `features` Sequential of conv blocks and max pools, by timm's VGG rule
+ * (`feature_info` of `timm/models/vgg.py`): the ReLU before each max pool, at the reduction
+ * before that pool, then the last max pool. torchvision's module paths (`features.<i>`) are the
+ * zoo's layer names.
+ */
+export function sequentialStages(steps: readonly SequentialStep[]): FeatureStage[] {
+  const stages: FeatureStage[] = [];
+  let [i, channels, reduction] = [0, 0, 1];
+  for (const step of steps) {
+    if (step === 'pool') {
+      stages.push({ layer: `features.${i - 1}`, channels, reduction });
+      reduction *= 2;
+      i += 1;
+    } else {
+      ({ channels } = step);
+      reduction *= step.stride;
+      i += step.positions;
+    }
+  }
+  // The last pool ends the Sequential.
+  stages.push({ layer: `features.${i - 1}`, channels, reduction });
+  return stages;
 }

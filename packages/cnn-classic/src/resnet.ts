@@ -1,5 +1,15 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, convNormAct, defineModel, MaxPool2d, type ModelEntry, type PaperRef, type WeightSet } from '@zoo/core-blocks';
+import {
+  activation,
+  apply,
+  convNormAct,
+  defineModel,
+  type FeatureStage,
+  MaxPool2d,
+  type ModelEntry,
+  type PaperRef,
+  type WeightSet,
+} from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 
@@ -98,6 +108,24 @@ export function resnetFeatures(spec: ResNetBody, input: tfl.SymbolicTensor, atte
   return x;
 }
 
+/**
+ * The feature maps, timm's `feature_info` for its ResNets (the same layout): the stem's ReLU
+ * (64@2; torchvision's `relu`, timm's `act1`), then each of `layer1`..`layer4` (4 to 32), whose
+ * output is its last block's ReLU. The module paths are torchvision's, and the authors' of the
+ * CBAM and ECA ResNets, which keep them.
+ */
+export function resnetStages(spec: ResNetBody): FeatureStage[] {
+  return [
+    { layer: 'relu', channels: 64, reduction: 2 },
+    ...spec.depths.map((depth, stage) => ({
+      layer: `layer${stage + 1}.${depth - 1}.relu`,
+      module: `layer${stage + 1}`,
+      channels: STAGE_PLANES[stage] * EXPANSION[spec.block],
+      reduction: 4 * 2 ** stage,
+    })),
+  ];
+}
+
 type Block = (
   x: tfl.SymbolicTensor,
   spec: ResNetBody,
@@ -183,7 +211,7 @@ function entry(name: ResNetName, weights: readonly WeightSet[]): ModelEntry {
     family: spec.family,
     package: PACKAGE,
     paper: PAPERS[spec.family],
-    architecture: { features: (input) => resnetFeatures(spec, input) },
+    architecture: { features: (input) => resnetFeatures(spec, input), stages: () => resnetStages(spec) },
   });
 }
 

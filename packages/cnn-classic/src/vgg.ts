@@ -15,7 +15,7 @@ import {
   type ResolvedOptions,
   type WeightSet,
 } from '@zoo/core-blocks';
-import { type HeadStep, mlpHead } from './mlp-head.js';
+import { type HeadStep, mlpHead, sequentialStages } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 
@@ -64,6 +64,16 @@ function features(spec: VggSpec, input: tfl.SymbolicTensor): tfl.SymbolicTensor 
     x = apply(activation('relu', `features.${i++}`), x);
   }
   return x;
+}
+
+/**
+ * timm's VGG `feature_info`: the ReLU before each of the five max pools (reductions 1 to 16),
+ * then the last pool (32); `features.1`, `.4`, `.9`, `.14`, `.19`, `.20` for vgg11. They lie in
+ * `features`, so either head gives the same maps.
+ */
+function featureStages(spec: VggSpec) {
+  const positions = spec.batchNorm ? 3 : 2;
+  return sequentialStages(CONFIGS[spec.config].map((s) => (s === 'M' ? 'pool' : { positions, channels: s, stride: 1 })));
 }
 
 /**
@@ -133,6 +143,7 @@ function entry(name: VggName, weights: readonly WeightSet[]): ModelEntry<VggOpti
     conventions: [TIMM_VGG_KEYS],
     architecture: {
       features: (input) => features(spec, input),
+      stages: () => featureStages(spec),
       classifier: (x, o) => (o.head === 'timm' ? timmHead(x, o) : mlpHead(x, o, 7, VGG_HEAD)),
     },
   });
