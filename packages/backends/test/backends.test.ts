@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { catalog as classic } from '@zoo/cnn-classic';
+import '@zoo/cnn-classic/register';
+import '@zoo/mobile/register';
+import '@zoo/transformers/register';
 import { CUSTOM_LAYERS, getModel } from '@zoo/core-blocks';
 import { catalog as mobile } from '@zoo/mobile';
 import { launchChromium } from '@zoo/test-support/browser';

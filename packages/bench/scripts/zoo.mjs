@@ -4,8 +4,8 @@ import { getModel } from '@zoo/core-blocks';
 
 /** The catalog entry of a zoo model, through the front door (a typo gets the nearest names). */
 export async function zooEntry(name) {
-  // Importing a family package registers it with the front door.
-  await Promise.all([import('@zoo/cnn-classic'), import('@zoo/mobile'), import('@zoo/transformers')]);
+  // A family's register entry makes its models reachable by name.
+  await Promise.all([import('@zoo/cnn-classic/register'), import('@zoo/mobile/register'), import('@zoo/transformers/register')]);
   return getModel(name);
 }
 

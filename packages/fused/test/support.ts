@@ -4,6 +4,10 @@ import { catalog as classic } from '@zoo/cnn-classic/catalog';
 import type { ModelEntry } from '@zoo/core-blocks';
 import { catalog as mobile } from '@zoo/mobile/catalog';
 import { catalog as transformers } from '@zoo/transformers/catalog';
+// The families reachable by name (getModel) too.
+import '@zoo/cnn-classic/register';
+import '@zoo/mobile/register';
+import '@zoo/transformers/register';
 
 /** Every model of the zoo's family packages. */
 export const ZOO: readonly ModelEntry[] = [...classic, ...mobile, ...transformers];

@@ -1,14 +1,9 @@
 // Registers the zoo's custom layers for `tf.loadLayersModel`: this file is listed in package.json's
 // `sideEffects`, so a bare `import '@zoo/mobile'` survives bundling and, through this import, runs
 // core-blocks' registration. The models' own modules stay side-effect free: an app importing one
-// model still gets only that model (test/bundle.test.ts in @zoo/mobile measures it).
-//
-// It also registers the family with the front door (`createModel('name')`, `listModels()`): the
-// catalog is imported on the first look-up, so it is a chunk of its own in a bundle.
-import { registerFamily } from '@zoo/core-blocks';
-import { PACKAGE } from './package-name.js';
-
-registerFamily(PACKAGE, () => import('./catalog.js').then((m) => m.catalog));
+// model still gets only that model (test/bundle.test.ts in @zoo/mobile measures it). The front
+// door (`createModel('name')`) reaches the family once `@zoo/mobile/register` is imported.
+import '@zoo/core-blocks';
 
 export { registerZooLayers } from '@zoo/core-blocks';
 export { catalog } from './catalog.js';

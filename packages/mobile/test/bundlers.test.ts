@@ -18,7 +18,8 @@ import { mobilenet_v3_small } from '../src/index.js';
  * import must survive bundling (the packages list the modules that register the layers under
  * `sideEffects`): a tiny app is bundled with esbuild and with Vite (Rollup), served with a model
  * written here from 127.0.0.1, run in headless Chromium on the cpu backend, and must give the
- * probabilities Node computes for the same model and image.
+ * probabilities Node computes for the same model and image. A third app reaches the model by name
+ * through the front door (`import '@zoo/mobile/register'`, `createModel`).
  *
  * TF.js is left external, as in bundle.test.ts, and given to the page once through an import
  * map (three esbuild modules: core, layers, cpu backend): what is tested is what the bundlers
@@ -45,6 +46,34 @@ globalThis.zooPredict = async (pixels, size) => {
   tf.dispose([x, y]);
   model.dispose();
   return probs;
+};
+globalThis.zooReady = true;
+`;
+
+/**
+ * The front door in a bundled app: `import '@zoo/mobile/register'`, then the model by name with
+ * `createModel`, given the converted model's weights; a typo must come back with the nearest name.
+ */
+const frontDoorApp = `
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import { createModel, getModel } from '@zoo/core-blocks';
+import '@zoo/mobile/register';
+
+globalThis.zooPredict = async (pixels, size) => {
+  await tf.setBackend('cpu');
+  const typo = await getModel('mobilenet_v3_smal').then(() => 'found', (err) => err.message);
+  const m = await createModel('mobilenet_v3_small', { numClasses: ${CLASSES}, inputShape: [size, size, 3], classifierActivation: 'softmax' });
+  const saved = await loadLayersModel('/model/model.json');
+  m.model.setWeights(saved.getWeights());
+  saved.dispose();
+  const x = tf.tidy(() => tf.div(tf.tensor4d(pixels, [1, size, size, 3], 'float32'), 255));
+  const y = m.model.predict(x);
+  const probs = Array.from(await y.data());
+  tf.dispose([x, y]);
+  m.dispose();
+  return { probs, typo };
 };
 globalThis.zooReady = true;
 `;
@@ -201,14 +230,20 @@ const BUNDLERS: Record<string, (source: string, out: string) => Promise<void>> =
   },
 };
 
-describe.each(['@zoo/mobile', '@zoo/core-blocks'])("a bare import '%s' in a bundled app", (bareImport) => {
+const APPS: [string, string][] = [
+  ["a bare import '@zoo/mobile'", app('@zoo/mobile')],
+  ["a bare import '@zoo/core-blocks'", app('@zoo/core-blocks')],
+  ["createModel by name after import '@zoo/mobile/register'", frontDoorApp],
+];
+
+describe.each(APPS)('%s in a bundled app', (what, source) => {
   it.each(Object.keys(BUNDLERS))(
-    'bundled by %s, loads the converted model and predicts as in Node',
+    'bundled by %s, builds the model and predicts as in Node',
     async (bundler) => {
-      appDir = join(dir, `${bundler}-${bareImport.replace(/\W/g, '_')}`);
-      await BUNDLERS[bundler](app(bareImport), appDir);
+      appDir = join(dir, `${bundler}-${what.replace(/\W/g, '_')}`);
+      await BUNDLERS[bundler](source, appDir);
       const size = statSync(join(appDir, 'app.js')).size;
-      console.log(`${bundler}, import '${bareImport}': app.js ${size} bytes`);
+      console.log(`${bundler}, ${what}: app.js ${size} bytes`);
 
       const page = await browser!.newPage();
       const errors: string[] = [];
@@ -223,12 +258,11 @@ describe.each(['@zoo/mobile', '@zoo/core-blocks'])("a bare import '%s' in a bund
           .catch((err) => {
             throw new Error(`the app did not start: ${[...errors, String(err)].join('\n')}`);
           });
-        const outcome = await page.evaluate(
+        const outcome: { probs?: number[]; typo?: string; error?: string } = await page.evaluate(
           async ([px, s]) => {
             try {
-              return {
-                probs: await (globalThis as unknown as { zooPredict: (p: number[], s: number) => Promise<number[]> }).zooPredict(px, s),
-              };
+              const r = await (globalThis as unknown as { zooPredict: (p: number[], s: number) => Promise<unknown> }).zooPredict(px, s);
+              return Array.isArray(r) ? { probs: r as number[] } : (r as { probs: number[]; typo?: string });
             } catch (err) {
               return { error: String((err as Error)?.message ?? err) };
             }
@@ -236,6 +270,8 @@ describe.each(['@zoo/mobile', '@zoo/core-blocks'])("a bare import '%s' in a bund
           [pixels, SIZE] as const,
         );
         expect(outcome.error).toBeUndefined();
+        if (what.startsWith('createModel'))
+          expect(outcome.typo).toMatch(/Unknown model `mobilenet_v3_smal`. Did you mean `mobilenet_v3_small`/);
         expect(errors.filter((e) => /Unknown layer/.test(e))).toEqual([]);
         const probs = outcome.probs!;
         expect(probs).toHaveLength(CLASSES);

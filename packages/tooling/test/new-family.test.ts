@@ -53,6 +53,7 @@ describe('pnpm new-family', () => {
         'src/index.ts',
         'src/catalog.ts',
         'src/package-name.ts',
+        'src/register.ts',
         `src/${NAME}.ts`,
         `test/${NAME}.test.ts`,
       ]) {
@@ -66,11 +67,11 @@ describe('pnpm new-family', () => {
       expect(manifest).toMatchObject({
         name: `@zoo/${NAME}`,
         zoo: { catalog: './catalog' },
-        sideEffects: ['./dist/index.js'],
+        sideEffects: ['./dist/index.js', './dist/register.js'],
         dependencies: { '@zoo/core-blocks': 'workspace:^' },
         peerDependencies: { '@tensorflow/tfjs-core': '^4.22.0', '@tensorflow/tfjs-layers': '^4.22.0' },
       });
-      expect(Object.keys(manifest.exports)).toEqual(['.', './catalog', './package.json']);
+      expect(Object.keys(manifest.exports)).toEqual(['.', './catalog', './register', './package.json']);
       const source = readFileSync(join(pkg, `src/${NAME}.ts`), 'utf8');
       expect(source).toMatch(/DEMO_NETS_SPECS = \{\n\s+demo_nets_tiny: \{/);
       expect(source).not.toMatch(/__(family|Family|FAMILY|model)__/);

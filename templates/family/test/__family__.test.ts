@@ -7,6 +7,7 @@ import { profileModel } from '@zoo/profiler';
 import { expectOneFitStep, itHasFeatureMaps } from '@zoo/test-support';
 import { __FAMILY___SPECS, type __Family__Spec, __model__, catalog } from '../src/index.js';
 import { PACKAGE } from '../src/package-name.js';
+import '../src/register.js';
 
 // Importing the wasm backend makes it the default; it is chosen per test where it is wanted.
 beforeAll(async () => {

@@ -22,10 +22,11 @@ export function registry(): Registry {
 
 /**
  * Makes a family package's models reachable by `getModel`, `createModel` and `listModels`. Each
- * family's `index.js` calls it when imported (a module listed in its `sideEffects`, so bundlers
- * keep even a bare `import '@zoo/mobile'`), with a loader that imports the catalog lazily: a
- * bundle holds the families the app imported and no other, and the catalog's models are a chunk
- * of their own, fetched by the first look-up. Registering a package again replaces its loader.
+ * family's `register.js` calls it when imported (`import '@zoo/mobile/register'`; the file is
+ * listed in its `sideEffects`, so bundlers keep the bare import), with a loader that imports the
+ * catalog lazily: a bundle holds the families the app registered and no other, the catalog is a
+ * chunk of its own fetched by the first look-up, and an app that imports one model by its export
+ * (without `register`) ships that model alone. Registering a package again replaces its loader.
  */
 export function registerFamily(packageName: string, catalog: CatalogLoader): void {
   if (typeof packageName !== 'string' || !packageName) throw new ZooOptionError('packageName', packageName, 'an npm package name');

@@ -64,8 +64,8 @@ export async function getModel(name: string): Promise<ModelEntry> {
       entries.map((e) => e.name),
     ),
     packages.length
-      ? `The registered families are ${packages.join(', ')}; import the package that has it (\`import '@zoo/mobile'\`).`
-      : "No family package is imported: import one first (`import '@zoo/cnn-classic'`), or register it with registerFamily.",
+      ? `The registered families are ${packages.join(', ')}; register the package that has it (\`import '@zoo/mobile/register'\`).`
+      : "No family package is registered: import one's register entry first (`import '@zoo/cnn-classic/register'`).",
   );
 }
 
