@@ -25,7 +25,8 @@ const PICKS: Record<string, { model: string; size: number; batch?: number; optio
   MobileNetV1: { model: 'mobilenet_v1_025', size: 32 },
   MobileNetV2: { model: 'mobilenet_v2', size: 32 },
   MobileNetV3: { model: 'mobilenet_v3_small', size: 32 },
-  ShuffleNetV1: { model: 'shufflenet_v1_g3_x0_5', size: 32 },
+  // The adaptive head: the authors' fixed 7x7 pool needs 193 px or more.
+  ShuffleNetV1: { model: 'shufflenet_v1_g3_x0_5', size: 32, options: { headPool: 'adaptive' } },
   ShuffleNetV2: { model: 'shufflenet_v2_x0_5', size: 32 },
   EdgeViT: { model: 'edgevit_xxs', size: 64 },
   ViT: { model: 'vit_b_32', size: 64 },
