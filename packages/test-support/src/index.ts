@@ -1,6 +1,7 @@
 export { CHROMIUM, launchChromium } from './browser.js';
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type FashionMnist, type Idx, parseIdx, readFashionMnist } from './fashion-mnist.js';
 export { installFastCpuKernels } from './fast-cpu-kernels.js';
+export { itHasFeatureMaps, itMatchesTimmFeatureInfo } from './features.js';
 export { expectReferenceFigures, referenceNames } from './figures.js';
 export {
   calibrateBatchNorm,
@@ -12,6 +13,6 @@ export {
   type PhaseResult,
 } from './fine-tune.js';
 export { expectOneFitStep, type FitStepOptions } from './fit.js';
+export { itHasAFrontDoor } from './front-door.js';
 export { itSavesAndLoadsEveryModel } from './save-load.js';
 export { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from './weights.js';
-export { itHasFeatureMaps, itMatchesTimmFeatureInfo } from './features.js';
