@@ -8,6 +8,7 @@ import {
   defineModel,
   dense,
   dropPathRateOption,
+  type FeatureStage,
   initializer,
   LayerScale,
   layerNorm,
@@ -87,6 +88,19 @@ function features(spec: ConvNeXtSpec, input: tfl.SymbolicTensor, dropPathRate: n
   return x;
 }
 
+/**
+ * The feature maps: each stage's last block, before the next downsampling (torchvision's
+ * `features.1`, `.3`, `.5`, `.7`; timm's `stages.0`-`.3`), at strides 4, 8, 16 and 32.
+ */
+function featureStages(spec: ConvNeXtSpec): FeatureStage[] {
+  return spec.depths.map((depth, stage) => ({
+    layer: `features.${2 * stage + 1}.${depth - 1}.add`,
+    module: `features.${2 * stage + 1}`,
+    channels: spec.dims[stage],
+    reduction: 4 * 2 ** stage,
+  }));
+}
+
 function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
   let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
   y = apply(layerNorm('classifier.0', EPS), y);
@@ -115,6 +129,7 @@ function entry(name: ConvNeXtName, weights: readonly WeightSet[]): ModelEntry<Co
     architecture: {
       features: (input, o) => features(spec, input, o.dropPathRate),
       classifier,
+      stages: () => featureStages(spec),
     },
   });
 }

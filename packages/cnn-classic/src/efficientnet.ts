@@ -7,6 +7,7 @@ import {
   defineModel,
   dense,
   dropPathRateOption,
+  type FeatureStage,
   invertedResidual,
   type ModelEntry,
   makeDivisible,
@@ -76,6 +77,35 @@ export function efficientNetStages(spec: EfficientNetSpec) {
     outChannels: ch(outC),
     blocks: Math.ceil(n * spec.depth),
   }));
+}
+
+/**
+ * The feature maps: the output of each MBConv stage after which the resolution halves, and of
+ * the last (torchvision's `features.1`, `.2`, `.3`, `.5`, `.7`, timm's `blocks.0`, `.1`, `.2`, `.4`,
+ * `.6`: strides 2 to 32). The 1x1 head conv (`features.8`) is not one, as in timm's `feature_info`.
+ * A stage's last block ends in its residual `add`, or in its projection's norm when it has none.
+ */
+function featureStages(spec: EfficientNetSpec): FeatureStage[] {
+  const stages = efficientNetStages(spec);
+  let reduction = 2; // the stem
+  return stages.flatMap((s, i) => {
+    reduction *= s.stride;
+    if (i < stages.length - 1 && stages[i + 1].stride === 1) return [];
+    const name = `features.${i + 1}.${s.blocks - 1}`;
+    // The last block's input: the previous block's output, or the stage's input when it is the only one.
+    const [inChannels, stride] = s.blocks > 1 ? [s.outChannels, 1] : [s.inChannels, s.stride];
+    const residual = stride === 1 && inChannels === s.outChannels;
+    // Units: the expansion (when there is one), the depthwise conv, SE, the projection.
+    const projection = makeDivisible(inChannels * s.expand, 8) === inChannels ? 2 : 3;
+    return [
+      {
+        layer: residual ? `${name}.add` : `${name}.block.${projection}.1`,
+        module: `features.${i + 1}`,
+        channels: s.outChannels,
+        reduction,
+      },
+    ];
+  });
 }
 
 export function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, dropPathRate: number, normEps?: number): tfl.SymbolicTensor {
@@ -150,6 +180,7 @@ function entry(name: EfficientNetName, weights: readonly WeightSet[]): ModelEntr
     conventions: [timmKeys(spec)],
     architecture: {
       features: (input, o) => features(spec, input, o.dropPathRate, o.normEps),
+      stages: () => featureStages(spec),
       classifier: (x, o) => {
         let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
         if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.0' }), y);
