@@ -7,14 +7,12 @@ import {
   type CreateOptions,
   convNormAct,
   defineModel,
-  type ExtraOptions,
+  type FeatureStage,
   linearClassifier,
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
-  resolveOptions,
   type WeightSet,
-  ZooOptionError,
   ZooShapeError,
 } from '@zoo/core-blocks';
 import { PACKAGE } from './package-name.js';
@@ -253,82 +251,42 @@ function head(ys: T[]): T {
   return convBiasBnRelu(y, 'final_layer', HEAD_FEATURES, 1, 1);
 }
 
-/** What `includeTop: false` returns. */
-export type HRNetFeatureMaps = 'final' | 'branches' | 'incre';
-
-export interface HRNetOptions extends CreateOptions {
-  /**
-   * With `includeTop: false`: `'final'` (default) the head's 2048-channel map at stride 32;
-   * `'branches'` the four stage-4 maps (C, 2C, 4C, 8C channels at strides 4, 8, 16, 32);
-   * `'incre'` those maps widened by the head's bottlenecks (128, 256, 512, 1024 channels), as
-   * timm's `features_only` gives them. Multi-map models have one output per map, highest
-   * resolution first, each pooled if `pooling` is set.
-   */
-  featureMaps?: HRNetFeatureMaps;
+/**
+ * The feature maps, as timm's `features_only` HRNet gives them (`HighResolutionNetFeatures`,
+ * `feature_location='incre'`): the stem's first conv after its ReLU (`act1`, 64 channels at
+ * stride 2; timm's `stem`), then each stage-4 branch widened by its `incre_modules` bottleneck
+ * (128, 256, 512, 1024 channels at strides 4 to 32; timm's `stage1`-`stage4`). The branches
+ * before the bottlenecks are not among timm's maps, and not among these.
+ */
+function featureStages(): FeatureStage[] {
+  return [
+    { layer: 'act1', module: 'stem', channels: STEM_WIDTH, reduction: 2 },
+    ...HEAD_PLANES.map((planes, i) => ({
+      layer: `incre_modules.${i}.0.act3`,
+      module: `stage${i + 1}`,
+      channels: planes * 4,
+      reduction: 4 * 2 ** i,
+    })),
+  ];
 }
 
-type Resolved = ResolvedOptions & { featureMaps: HRNetFeatureMaps };
-
-const EXTRA_OPTIONS: ExtraOptions = {
-  featureMaps: {
-    default: 'final',
-    check: (v) => (v === 'final' || v === 'branches' || v === 'incre' ? null : "'final', 'branches' or 'incre'"),
-    doc:
-      "With includeTop: false, what the model returns: 'final' (the head's 2048-channel map), 'branches' (the four " +
-      "stage-4 maps, strides 4-32) or 'incre' (those maps after the head's bottlenecks, 128-1024 channels).",
-  },
-};
-
-/** A model whose outputs are several maps of the network, highest resolution first. */
-function multiMapModel(name: string, spec: HRNetSpec, o: Resolved): tfl.LayersModel {
-  if (o.includeTop) {
-    throw new ZooOptionError(
-      'featureMaps',
-      o.featureMaps,
-      "'final' when includeTop is true",
-      'Set includeTop: false to get the multi-resolution maps.',
-    );
-  }
-  const input = tfl.input({ shape: o.inputShape, name: 'input' });
-  let maps = branches(spec, input);
-  if (o.featureMaps === 'incre') maps = incre(spec, maps);
-  const outputs = maps.map((m, i) => {
-    if (o.pooling === null) return m;
-    const pool = o.pooling === 'avg' ? tfl.layers.globalAveragePooling2d : tfl.layers.globalMaxPooling2d;
-    return apply(pool({ name: `global_pool.${i}` }), m);
-  });
-  return tfl.model({ inputs: input, outputs, name });
-}
+/** HRNet's creation options: the common ones (`featuresOnly` gives the maps above). */
+export type HRNetOptions = CreateOptions;
 
 function entry(name: HRNetName, weights: readonly WeightSet[]): ModelEntry<HRNetOptions> {
   const spec: HRNetSpec = HRNET_SPECS[name];
-  const base = defineModel<HRNetOptions, Resolved>({
+  return defineModel<HRNetOptions, ResolvedOptions>({
     name,
     weights,
     family: 'HRNet',
     package: PACKAGE,
     paper: PAPER,
-    extraOptions: EXTRA_OPTIONS,
     architecture: {
       features: (input) => head(incre(spec, branches(spec, input))),
       classifier: (features, o) => linearClassifier(features, o, { pool: 'global_pool', dropout: 'head_drop', fc: 'classifier' }),
+      stages: featureStages,
     },
   });
-  return {
-    ...base,
-    create(options?: HRNetOptions): tfl.LayersModel {
-      const o = resolveOptions(name, options, { inputSize: base.defaultInputSize, dropRate: 0 }, EXTRA_OPTIONS) as unknown as Resolved;
-      if (o.featureMaps === 'final') return base.create(options);
-      try {
-        return multiMapModel(name, spec, o);
-      } catch (err) {
-        if (err instanceof ZooShapeError) {
-          throw new ZooShapeError(`${name} cannot take a ${o.inputShape[0]}x${o.inputShape[1]} input. ${err.message}`);
-        }
-        throw err;
-      }
-    },
-  };
 }
 
 export const hrnet_w18_small = /* @__PURE__ */ entry('hrnet_w18_small', WEIGHTS.hrnet_w18_small);

@@ -75,23 +75,22 @@ describe('HRNet layout', () => {
 });
 
 describe('HRNet feature maps', () => {
+  it("gives timm's features_only maps: the stem's first ReLU, then the four branches after incre_modules", () => {
+    expect(hrnet_w18_small.featureInfo.map((f) => [f.module, f.layer, f.channels, f.reduction])).toEqual([
+      ['stem', 'act1', 64, 2],
+      ['stage1', 'incre_modules.0.0.act3', 128, 4],
+      ['stage2', 'incre_modules.1.0.act3', 256, 8],
+      ['stage3', 'incre_modules.2.0.act3', 512, 16],
+      ['stage4', 'incre_modules.3.0.act3', 1024, 32],
+    ]);
+  });
+
   it.each([
-    ['final', null, [[null, 7, 7, 2048]]],
-    ['final', 'avg', [[null, 2048]]],
     [
-      'branches',
+      undefined,
       null,
       [
-        [null, 56, 56, 16],
-        [null, 28, 28, 32],
-        [null, 14, 14, 64],
-        [null, 7, 7, 128],
-      ],
-    ],
-    [
-      'incre',
-      null,
-      [
+        [null, 112, 112, 64],
         [null, 56, 56, 128],
         [null, 28, 28, 256],
         [null, 14, 14, 512],
@@ -99,42 +98,45 @@ describe('HRNet feature maps', () => {
       ],
     ],
     [
-      'branches',
+      [4, 1],
       'max',
       [
-        [null, 16],
-        [null, 32],
-        [null, 64],
+        [null, 1024],
         [null, 128],
       ],
     ],
-  ] as const)('featureMaps %p with pooling %p gives %p', (featureMaps, pooling, shapes) => {
-    const m = withZeroInit(() => hrnet_w18_small.create({ includeTop: false, featureMaps, pooling }));
+  ] as const)('outIndices %j with pooling %j', (outIndices, pooling, shapes) => {
+    const m = withZeroInit(() => hrnet_w18_small.create({ featuresOnly: true, outIndices: outIndices && [...outIndices], pooling }));
     expect(m.outputs.map((o) => o.shape)).toEqual(shapes);
     expect(m.name).toBe('hrnet_w18_small');
+    // The classification head past the deepest map is not part of it.
+    expect(m.layers.some((l) => l.name.startsWith('downsamp_modules') || l.name === 'final_layer.0')).toBe(false);
     m.dispose();
   });
 
-  it('rejects feature maps with the classifier, and inputs its fusion cannot resample, with typed errors', () => {
-    expect(() => hrnet_w18_small.create({ featureMaps: 'branches' })).toThrow(ZooOptionError);
-    expect(() => hrnet_w18_small.create({ featureMaps: 'all' } as never)).toThrow(/'branches'/);
+  it('rejects the old featureMaps option, and inputs its fusion cannot resample, with typed errors', () => {
+    expect(() => hrnet_w18_small.create({ featureMaps: 'branches' } as never)).toThrow(ZooOptionError);
     expect(() => withZeroInit(() => hrnet_w18_small.create({ inputShape: [200, 224, 3] }))).toThrow(ZooShapeError);
-    expect(() =>
-      withZeroInit(() => hrnet_w18_small.create({ inputShape: [200, 224, 3], includeTop: false, featureMaps: 'incre' })),
-    ).toThrow(/hrnet_w18_small cannot take a 200x224 input/);
+    const before = tf.memory().numTensors;
+    expect(() => withZeroInit(() => hrnet_w18_small.create({ inputShape: [200, 224, 3], featuresOnly: true }))).toThrow(
+      /hrnet_w18_small cannot take a 200x224 input/,
+    );
+    // defineModel leaves nothing of the half-built model behind.
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
 describe('HRNet forward and training', () => {
   it('runs on wasm and gives finite multi-resolution maps', async () => {
     await tf.setBackend('wasm');
-    const m = hrnet_w18_small.create({ inputShape: [64, 96, 3], includeTop: false, featureMaps: 'branches' });
+    const m = hrnet_w18_small.create({ inputShape: [64, 96, 3], featuresOnly: true });
     const ys = m.predict(tf.randomNormal([1, 64, 96, 3], 0, 1, 'float32', 4)) as tf.Tensor[];
     expect(ys.map((y) => y.shape)).toEqual([
-      [1, 16, 24, 16],
-      [1, 8, 12, 32],
-      [1, 4, 6, 64],
-      [1, 2, 3, 128],
+      [1, 32, 48, 64],
+      [1, 16, 24, 128],
+      [1, 8, 12, 256],
+      [1, 4, 6, 512],
+      [1, 2, 3, 1024],
     ]);
     for (const y of ys) expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
     m.dispose();
