@@ -57,7 +57,6 @@ export {
 export { googlenet } from './googlenet.js';
 export {
   HRNET_SPECS,
-  type HRNetFeatureMaps,
   type HRNetName,
   type HRNetOptions,
   type HRNetSpec,
