@@ -87,8 +87,8 @@ function render(pkg) {
     '// this file is stale.',
     '',
     pkg.models.some((m) => !m.sets.length)
-      ? "import { noWeightSets, type WeightSet } from '@zoo/core-blocks';"
-      : "import type { WeightSet } from '@zoo/core-blocks';",
+      ? "import { noWeightSets, type WeightSet } from '@zoo/core-blocks/family';"
+      : "import type { WeightSet } from '@zoo/core-blocks/family';",
     '',
     // One export per model, so that a bundle holds the sets of the models it imports and no others.
   ];

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { withZeroInit } from '@zoo/core-blocks';
+import { withZeroInit } from '@zoo/core-blocks/family';
 import { compile } from '@zoo/fused';
 import { benchmark } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';

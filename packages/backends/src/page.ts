@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { catalog as classic } from '@zoo/cnn-classic';
-import { CUSTOM_LAYERS, classifyBatch, type ModelEntry, ZooNonFiniteError } from '@zoo/core-blocks';
+import { CUSTOM_LAYERS, classifyBatch, type ModelEntry, ZooNonFiniteError } from '@zoo/core-blocks/family';
 import { compile } from '@zoo/fused';
 import { catalog as mobile } from '@zoo/mobile';
 import { catalog as transformers } from '@zoo/transformers';

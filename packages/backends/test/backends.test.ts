@@ -4,7 +4,7 @@ import { catalog as classic } from '@zoo/cnn-classic';
 import '@zoo/cnn-classic/register';
 import '@zoo/mobile/register';
 import '@zoo/transformers/register';
-import { CUSTOM_LAYERS, getModel } from '@zoo/core-blocks';
+import { CUSTOM_LAYERS, getModel } from '@zoo/core-blocks/family';
 import { catalog as mobile } from '@zoo/mobile';
 import { launchChromium } from '@zoo/test-support/browser';
 import { catalog as transformers } from '@zoo/transformers';

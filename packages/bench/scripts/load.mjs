@@ -83,7 +83,7 @@ function highWaterKB() {
 async function child(spec) {
   let tf;
   let core;
-  if (WITH_CORE.includes(spec.step)) core = await import('@zoo/core-blocks');
+  if (WITH_CORE.includes(spec.step)) core = await import('@zoo/core-blocks/family');
   if (WITH_TF.includes(spec.step)) {
     tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-wasm');
@@ -270,7 +270,7 @@ async function serve() {
 async function measure(item, runs, server, cacheDir, notes) {
   const [model, setName] = item.split(/:(.*)/s);
   const entry = await zooEntry(model);
-  const { findWeightSet, fileUrl } = await import('@zoo/core-blocks');
+  const { findWeightSet, fileUrl } = await import('@zoo/core-blocks/family');
   const set = findWeightSet(entry, setName || undefined);
   if (!set || set.unsupported) throw new Error(`${item}: no loadable weight set${set?.unsupported ? ` (${set.unsupported})` : ''}`);
   const file = await fixture(model, set);

@@ -1,6 +1,6 @@
 // What the bench scripts share: finding a model of the zoo's family packages by name, and the
 // median of a list of times.
-import { getModel } from '@zoo/core-blocks';
+import { getModel } from '@zoo/core-blocks/family';
 
 /** The catalog entry of a zoo model, through the front door (a typo gets the nearest names). */
 export async function zooEntry(name) {

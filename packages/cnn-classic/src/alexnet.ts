@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
+import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks/family';
 import { type HeadStep, mlpHead, sequentialStages } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';

@@ -1,4 +1,4 @@
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { ModelEntry } from '@zoo/core-blocks/family';
 import * as alexnet from './alexnet.js';
 import * as cbamResnet from './cbam-resnet.js';
 import * as convnext from './convnext.js';

@@ -17,7 +17,7 @@ import {
   type ResolvedOptions,
   StochasticDepth,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 

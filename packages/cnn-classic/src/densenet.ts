@@ -13,7 +13,7 @@ import {
   MaxPool2d,
   type ModelEntry,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 

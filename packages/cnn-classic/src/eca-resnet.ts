@@ -7,7 +7,7 @@ import {
   type PaperRef,
   type ResolvedOptions,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { type ResNetBody, resnetFeatures, resnetStages } from './resnet.js';
 import * as WEIGHTS from './weights.generated.js';

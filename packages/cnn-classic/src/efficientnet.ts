@@ -16,7 +16,7 @@ import {
   type ResolvedOptions,
   timmInvertedResidualRules,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 

@@ -1,5 +1,13 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, type ConvNormActArgs, convNormAct, defineModel, type FeatureStage, MaxPool2d, type ModelEntry } from '@zoo/core-blocks';
+import {
+  apply,
+  type ConvNormActArgs,
+  convNormAct,
+  defineModel,
+  type FeatureStage,
+  MaxPool2d,
+  type ModelEntry,
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 

@@ -14,7 +14,7 @@ import {
   type ResolvedOptions,
   type WeightSet,
   ZooShapeError,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 

@@ -5,7 +5,7 @@
 // door (`createModel('name')`) reaches the family once `@zoo/cnn-classic/register` is imported.
 import '@zoo/core-blocks';
 
-export { registerZooLayers } from '@zoo/core-blocks';
+export { registerZooLayers } from '@zoo/core-blocks/family';
 export { alexnet } from './alexnet.js';
 export { catalog } from './catalog.js';
 export {

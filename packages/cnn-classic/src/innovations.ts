@@ -13,7 +13,7 @@ import {
   layerNorm,
   MaxPool2d,
   squeezeExcite,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { cnBlock } from './convnext.js';
 import { denseLayer } from './densenet.js';
 import { EFFICIENTNET_SPECS, type EfficientNetSpec, features as efficientNetFeatures, efficientNetStages } from './efficientnet.js';

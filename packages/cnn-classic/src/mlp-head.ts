@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaptiveAvgPool2d, activation, apply, dense, type FeatureStage, type ResolvedOptions } from '@zoo/core-blocks';
+import { AdaptiveAvgPool2d, activation, apply, dense, type FeatureStage, type ResolvedOptions } from '@zoo/core-blocks/family';
 
 /** One position of torchvision's `classifier` Sequential: a linear layer, or ReLU, or dropout. */
 export type HeadStep = { linear: number | 'classes' } | 'relu' | 'dropout';

@@ -9,7 +9,7 @@ import {
   type ModelEntry,
   type PaperRef,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';
 

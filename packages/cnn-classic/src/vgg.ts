@@ -14,7 +14,7 @@ import {
   type ModelEntry,
   type ResolvedOptions,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { type HeadStep, mlpHead, sequentialStages } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
 import * as WEIGHTS from './weights.generated.js';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
+import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks/family';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { CBAM_RESNET_SPECS, catalog, cbam_resnet18, cbam_resnet50 } from '../src/index.js';
 import { expectLayersMatchReference } from './reference-layers.js';

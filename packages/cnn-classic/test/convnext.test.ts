@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { StochasticDepth, withZeroInit, ZooShapeError } from '@zoo/core-blocks';
+import { StochasticDepth, withZeroInit, ZooShapeError } from '@zoo/core-blocks/family';
 import { expectOneFitStep } from '@zoo/test-support';
 import { CONVNEXT_SPECS, convnext_small, convnext_tiny } from '../src/index.js';
 import { forwardShape, itMatchesTheReference, itPoolsFeatures, layerNames } from './family-checks.js';

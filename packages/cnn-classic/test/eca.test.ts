@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { ecaKernelSize, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { ecaKernelSize, withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { getReference } from '@zoo/reference';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, ECA_RESNET_SPECS, eca_resnet18, eca_resnet50 } from '../src/index.js';

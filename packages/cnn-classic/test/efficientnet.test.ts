@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { StochasticDepth, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { StochasticDepth, withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { expectOneFitStep } from '@zoo/test-support';
 import { EFFICIENTNET_SPECS, efficientNetStages, efficientnet_b0, efficientnet_b3, efficientnet_b5 } from '../src/index.js';
 import { forwardShape, itMatchesTheReference, itPoolsFeatures, layerNames } from './family-checks.js';

@@ -1,6 +1,6 @@
 import { expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CreateOptions, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { type CreateOptions, type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog } from '../src/index.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { checkFeatureParity, type FeatureParityOptions, type FeatureParityResult } from '@zoo/parity';
 import { itHasFeatureMaps, itMatchesTimmFeatureInfo } from '@zoo/test-support';
 import {

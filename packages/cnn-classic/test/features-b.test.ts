@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { ModelEntry } from '@zoo/core-blocks/family';
 import { checkFeatureParity } from '@zoo/parity';
 import { itHasFeatureMaps, itMatchesTimmFeatureInfo } from '@zoo/test-support';
 import { CONVNEXT_SPECS, catalog, convnext_tiny, EFFICIENTNET_SPECS, efficientnet_b0, HRNET_SPECS, hrnet_w18_small } from '../src/index.js';

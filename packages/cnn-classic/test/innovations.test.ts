@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { ecaKernelSize, type InnovationComparison } from '@zoo/core-blocks';
+import { ecaKernelSize, type InnovationComparison } from '@zoo/core-blocks/family';
 import { type ModelProfile, profileComparison } from '@zoo/profiler';
 import { getReference } from '@zoo/reference';
 import { catalog, innovations } from '../src/catalog.js';

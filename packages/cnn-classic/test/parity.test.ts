@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { ModelEntry } from '@zoo/core-blocks/family';
 import { checkParity, ParityError, type ParityResult } from '@zoo/parity';
 import { catalog, RESNET_SPECS, resnet18 } from '../src/index.js';
 

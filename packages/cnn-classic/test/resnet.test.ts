@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, RESNET_SPECS, resnet18, resnet50, resnext50_32x4d } from '../src/index.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ACTIVATIONS, type ActivationName, activation, apply, ZooOptionError } from '../src/index.js';
+import { ACTIVATIONS, type ActivationName, activation, apply, ZooOptionError } from '../src/family.js';
 
 /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), enough to check the exact GELU. */
 function erf(x: number): number {

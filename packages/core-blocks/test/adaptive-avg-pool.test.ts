@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaptiveAvgPool2d, apply, ZooOptionError } from '../src/index.js';
+import { AdaptiveAvgPool2d, apply, ZooOptionError } from '../src/family.js';
 
 /** ATen's adaptive_avg_pool2d: window i spans [floor(i*H/oh), ceil((i+1)*H/oh)). */
 function torchAdaptive(x: number[][], oh: number, ow: number): number[][] {

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, MultiHeadAttention, multiHeadSelfAttention, ZooOptionError } from '../src/index.js';
+import { apply, MultiHeadAttention, multiHeadSelfAttention, ZooOptionError } from '../src/family.js';
 
 /** Multi-head attention written out: for each sample, head and query, a softmax over keys. */
 function writtenOut(qkv: number[][][], heads: number): number[][][] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Conv2d, ZooBackendError } from '../src/index.js';
+import { Conv2d, ZooBackendError } from '../src/family.js';
 
 /**
  * A backend without a kernel a layer needs: the zoo's layers say which layer, which backend and

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { batchNorm2d, ZooShapeError } from '../src/index.js';
+import { batchNorm2d, ZooShapeError } from '../src/family.js';
 
 // PyTorch's BatchNorm2d in train mode: y = (x - mean) / sqrt(var_biased + eps) * gamma + beta,
 // running_mean += m * (mean - running_mean), running_var += m * (var_unbiased - running_var).

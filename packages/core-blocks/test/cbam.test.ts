@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ChannelPool, CUSTOM_LAYERS, cbam, eca, ZooOptionError } from '../src/index.js';
+import { ChannelPool, CUSTOM_LAYERS, cbam, eca, ZooOptionError } from '../src/family.js';
 import { reload } from './helpers/memory-io.js';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, ChannelShuffle, ChannelSplit, ZooOptionError } from '../src/index.js';
+import { apply, ChannelShuffle, ChannelSplit, ZooOptionError } from '../src/family.js';
 import { reload } from './helpers/memory-io.js';
 
 /** A 1x2x2xC tensor whose every channel holds its own index, so the output shows the permutation. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, batchNorm2d, Conv2d, dense } from '../src/index.js';
+import { apply, batchNorm2d, Conv2d, dense } from '../src/family.js';
 
 /** A small model with every mapped layer kind: dense, depthwise and grouped Conv2d, BatchNorm, Dense, LayerNorm. */
 export function smallNet(seed = 1): tfl.LayersModel {

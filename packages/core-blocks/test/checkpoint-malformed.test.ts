@@ -13,7 +13,7 @@ import {
   ZooSafetensorsOffsetError,
   ZooSafetensorsShapeError,
   ZooStateDictError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { forge, outputs, smallNet } from './checkpoint-helpers.js';
 
 type ErrorClass = new (...args: never[]) => ZooCheckpointError;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { classify, classLabels, IMAGENET_LABELS, LABELLED_DATASETS } from '../src/index.js';
+import { classify, classLabels, IMAGENET_LABELS, LABELLED_DATASETS } from '../src/family.js';
 import { rememberWeights } from '../src/weights/registry.js';
 import type { WeightSet } from '../src/weights/types.js';
 

@@ -13,7 +13,7 @@ import {
   ZooOptionError,
   ZooShapeError,
   ZooValueError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { makeImage } from './helpers/images.js';
 import { tiny } from './helpers/tiny-model.js';
 

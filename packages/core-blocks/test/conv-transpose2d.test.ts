@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, ConvTranspose2d, ZooOptionError } from '../src/index.js';
+import { apply, ConvTranspose2d, ZooOptionError } from '../src/family.js';
 
 /**
  * The transposed convolution written from its definition: every input pixel (i, j) of channel c

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, Conv2d, ZooOptionError } from '../src/index.js';
+import { apply, Conv2d, ZooOptionError } from '../src/family.js';
 import { reload } from './helpers/memory-io.js';
 
 /** A trusted grouped convolution: zero-pad, then one plain tf.conv2d per group, concatenated. */

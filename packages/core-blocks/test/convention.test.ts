@@ -14,7 +14,7 @@ import {
   writeSafetensors,
   ZooStateDictError,
   ZooStateDictRuleError,
-} from '../src/index.js';
+} from '../src/family.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

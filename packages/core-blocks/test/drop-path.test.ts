@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dropPathRateOption, linearDropPathRates } from '../src/index.js';
+import { dropPathRateOption, linearDropPathRates } from '../src/family.js';
 
 describe('stochastic depth schedule and option', () => {
   it('spreads the rate as linspace(0, rate, blocks): 0 for the first block, the rate for the last', () => {

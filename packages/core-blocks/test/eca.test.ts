@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { eca, ecaKernelSize, ZooOptionError } from '../src/index.js';
+import { eca, ecaKernelSize, ZooOptionError } from '../src/family.js';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 

@@ -23,7 +23,7 @@ import {
   ZooOptionError,
   ZooShapeError,
   ZooUnknownModelError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { makeImage } from './helpers/images.js';
 import { tiny } from './helpers/tiny-model.js';
 
@@ -66,7 +66,6 @@ beforeAll(async () => {
   });
   registerFamily('@zoo/core-blocks-tiny', () => [tiny as ModelEntry]);
 });
-
 
 describe('listModels, getModel', () => {
   it('lists the registered families, filtered, loading each catalog once', async () => {
@@ -130,7 +129,7 @@ describe('createModel and the handle', () => {
       [1, 8, 8, 4],
       [1, 4, 4, 6],
     ]);
-    a.forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(b[i].dataSync())));
+    for (const [i, t] of a.entries()) expect(Array.from(t.dataSync())).toEqual(Array.from(b[i].dataSync()));
     expect(() => f.embed(image)).toThrow(ZooShapeError);
     await expect(f.classify(image)).rejects.toThrow(/needs conv_head_net with its classifier/);
     tf.dispose([...a, ...b]);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
-import { checkWeightBytes, readModelArtifacts, readModelJson, ZooModelJsonError } from '../src/index.js';
+import { checkWeightBytes, readModelArtifacts, readModelJson, ZooModelJsonError } from '../src/family.js';
 import { smallNet } from './checkpoint-helpers.js';
 import { byteMutations, deepValue, fuzz, hostileNumber } from './helpers/fuzz.js';
 import { saveToMemory } from './helpers/memory-io.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { type PickleValue, readPickle, storageDtype, TorchStorage } from '../src/checkpoint/pickle.js';
-import { readPth, TorchTensor, ZooCheckpointError } from '../src/index.js';
+import { readPth, TorchTensor, ZooCheckpointError } from '../src/family.js';
 import { byteMutations, fuzz, hostileNumber } from './helpers/fuzz.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { readSafetensors, type TensorToWrite, writeSafetensors, ZooCheckpointError } from '../src/index.js';
+import { readSafetensors, type TensorToWrite, writeSafetensors, ZooCheckpointError } from '../src/family.js';
 import { forge } from './checkpoint-helpers.js';
 import { byteMutations, deepValue, fuzz, hostileNumber } from './helpers/fuzz.js';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { CUSTOM_LAYERS, WASM_GRADIENT_KERNELS } from '../src/index.js';
+import { CUSTOM_LAYERS, WASM_GRADIENT_KERNELS } from '../src/family.js';
 
 /**
  * Importing a package makes no network request and changes no global state but the registry

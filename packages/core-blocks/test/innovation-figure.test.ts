@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { columnsFigure } from '../src/index.js';
+import { columnsFigure } from '../src/family.js';
 
 describe('columnsFigure', () => {
   const svg = columnsFigure(

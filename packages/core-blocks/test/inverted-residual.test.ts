@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type InvertedResidualArgs, invertedResidual } from '../src/index.js';
+import { type InvertedResidualArgs, invertedResidual } from '../src/family.js';
 
 function build(inChannels: number, args: Omit<InvertedResidualArgs, 'name'>) {
   const input = tfl.input({ shape: [8, 8, inChannels] });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, layerNorm } from '../src/index.js';
+import { apply, layerNorm } from '../src/family.js';
 
 describe('layerNorm', () => {
   it.each([1e-6, 1e-5])("normalises over the channels with PyTorch's formula at eps %p", (eps) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, LayerScale, withZeroInit, ZooOptionError } from '../src/index.js';
+import { apply, LayerScale, withZeroInit, ZooOptionError } from '../src/family.js';
 
 function build(initValue: number) {
   const input = tfl.input({ shape: [3, 3, 5] });

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { classify, embed } from '../src/index.js';
+import { classify, embed } from '../src/family.js';
 import { makeImage } from './helpers/images.js';
 import { tiny } from './helpers/tiny-model.js';
 

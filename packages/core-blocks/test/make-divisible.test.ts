@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { makeDivisible } from '../src/index.js';
+import { makeDivisible } from '../src/family.js';
 
 describe('makeDivisible', () => {
   it.each([

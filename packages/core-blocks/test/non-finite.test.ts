@@ -2,7 +2,7 @@ import { expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { classify, ZooNonFiniteError } from '../src/index.js';
+import { classify, ZooNonFiniteError } from '../src/family.js';
 
 /**
  * A finite image whose logits overflow (as on webgl with 16-bit textures, where 65504 is the

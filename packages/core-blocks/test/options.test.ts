@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, Conv2d, defineModel, ZooOptionError, ZooShapeError } from '../src/index.js';
+import { apply, Conv2d, defineModel, ZooOptionError, ZooShapeError } from '../src/family.js';
 
 // A tiny two-conv model, enough to exercise every common option.
 const tiny = defineModel({

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, PatchMerge, patchMerging } from '../src/index.js';
+import { apply, PatchMerge, patchMerging } from '../src/family.js';
 
 describe('PatchMerge', () => {
   it.each([

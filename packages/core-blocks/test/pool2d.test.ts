@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AvgPool2d, apply, MaxPool2d, windowOutput } from '../src/index.js';
+import { AvgPool2d, apply, MaxPool2d, windowOutput } from '../src/family.js';
 
 /**
  * PyTorch's pooling written out from its definition (ATen's CPU kernels): window o starts at

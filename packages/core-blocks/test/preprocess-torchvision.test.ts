@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { type DataConfig, dataConfig, IMAGENET_MEAN, IMAGENET_STD, preprocess } from '../src/index.js';
+import { type DataConfig, dataConfig, IMAGENET_MEAN, IMAGENET_STD, preprocess } from '../src/family.js';
 import { pilResizeCrop } from '../src/inference/resample.js';
 import { makeImage } from './helpers/images.js';
 

@@ -12,7 +12,7 @@ import {
   ZooOptionError,
   ZooShapeError,
   ZooValueError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { cropOffset, pilAxisTaps, resizedSize } from '../src/inference/resample.js';
 import { makeImage } from './helpers/images.js';
 import { tiny } from './helpers/tiny-model.js';

@@ -26,7 +26,7 @@ import {
   ZooPickleLimitError,
   ZooPthError,
   ZooStateDictError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { forge, smallNet } from './checkpoint-helpers.js';
 
 /**

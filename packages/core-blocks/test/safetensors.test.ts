@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { floatToBfloat16, floatToHalf, halfToFloatTable } from '../src/checkpoint/dtypes.js';
-import { readSafetensors, writeSafetensors, ZooSafetensorsDtypeError } from '../src/index.js';
+import { readSafetensors, writeSafetensors, ZooSafetensorsDtypeError } from '../src/family.js';
 import { forge } from './checkpoint-helpers.js';
 
 describe('safetensors', () => {

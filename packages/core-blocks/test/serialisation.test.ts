@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaptiveAvgPool2d, apply, LayerScale, StochasticDepth } from '../src/index.js';
+import { AdaptiveAvgPool2d, apply, LayerScale, StochasticDepth } from '../src/family.js';
 import { reload } from './helpers/memory-io.js';
 
 describe('custom layers of the shared blocks', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { applyActivation, squeezeExcite } from '../src/index.js';
+import { applyActivation, squeezeExcite } from '../src/family.js';
 
 function build(channels: number, squeeze: number, act?: 'relu' | 'silu', gate?: 'sigmoid' | 'hardsigmoid') {
   const input = tfl.input({ shape: [5, 4, channels] });

@@ -21,7 +21,7 @@ import {
   ZooCheckpointError,
   ZooStateDictError,
   ZooStateDictRuleError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { outputs, smallNet } from './checkpoint-helpers.js';
 
 beforeAll(async () => {

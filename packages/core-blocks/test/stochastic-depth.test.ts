@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { StochasticDepth, ZooOptionError } from '../src/index.js';
+import { StochasticDepth, ZooOptionError } from '../src/family.js';
 
 describe('StochasticDepth', () => {
   const x = tf.add(tf.randomUniform([64, 3, 2, 4], 0, 1, 'float32', 5), 0.5);

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, bicubicAntialiasMatrix, ClassToken, PositionEmbedding, TakeToken } from '../src/index.js';
+import { apply, bicubicAntialiasMatrix, ClassToken, PositionEmbedding, TakeToken } from '../src/family.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

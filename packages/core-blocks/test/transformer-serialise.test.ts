@@ -17,7 +17,7 @@ import {
   shiftedWindowAttention,
   stateDictParams,
   TakeToken,
-} from '../src/index.js';
+} from '../src/family.js';
 import { reload } from './helpers/memory-io.js';
 
 /** A small network using every attention and token layer: a ViT branch and a Swin branch. */

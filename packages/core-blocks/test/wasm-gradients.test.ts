@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmGradients, WASM_GRADIENT_KERNELS } from '../src/index.js';
+import { registerWasmGradients, WASM_GRADIENT_KERNELS } from '../src/family.js';
 
 // The gradient kernels the zoo supplies to wasm give tfjs-backend-cpu's gradients for the same
 // inputs: dense and depthwise convolutions, strides 1 and 2, 'same', 'valid' and explicit padding,

@@ -20,7 +20,7 @@ import {
   ZooSafetensorsOffsetError,
   ZooSafetensorsShapeError,
   ZooStateDictError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { forge, smallNet } from './checkpoint-helpers.js';
 import { saveToMemory } from './helpers/memory-io.js';
 

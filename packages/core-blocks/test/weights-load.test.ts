@@ -29,7 +29,7 @@ import {
   ZooWeightsIntegrityError,
   ZooWeightsTimeoutError,
   ZooWeightsTruncatedError,
-} from '../src/index.js';
+} from '../src/family.js';
 import { tinyDefinition } from './helpers/tiny-model.js';
 
 /**

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, relativePositionIndex, shiftedWindowAttention, WindowAttention, ZooShapeError } from '../src/index.js';
+import { apply, relativePositionIndex, shiftedWindowAttention, WindowAttention, ZooShapeError } from '../src/family.js';
 
 /**
  * Swin's window attention written out from its definition: the map is rolled by -shift (a shift

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mergeHeads, splitHeads } from '@zoo/core-blocks';
+import { mergeHeads, splitHeads } from '@zoo/core-blocks/family';
 
 /**
  * Token count from which the wasm backend computes attention faster one head at a time.

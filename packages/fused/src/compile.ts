@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { MultiHeadAttention } from '@zoo/core-blocks';
+import { MultiHeadAttention } from '@zoo/core-blocks/family';
 import { activationFusion, isInferenceIdentity } from './activations.js';
 import { attentionPerHead, PER_HEAD_MIN_TOKENS } from './attention.js';
 import { batchNormAffine, layerScaleAffine } from './fold.js';

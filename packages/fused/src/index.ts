@@ -1,6 +1,6 @@
 // Importing the package registers `compile` as the compiler of the front door's handle
 // (`ZooModel.compile()`); this file is listed in package.json's `sideEffects` so that bundlers keep it.
-import { registerCompiler } from '@zoo/core-blocks';
+import { registerCompiler } from '@zoo/core-blocks/family';
 import { compile } from './compile.js';
 
 registerCompiler((model) => compile(model));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Conv2d } from '@zoo/core-blocks';
+import { Conv2d } from '@zoo/core-blocks/family';
 import { type ActivationFusion, type FusedActivation, namedActivation } from './activations.js';
 
 /**

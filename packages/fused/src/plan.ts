@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ZooShapeError } from '@zoo/core-blocks';
+import { ZooShapeError } from '@zoo/core-blocks/family';
 
 /** One step of a plan: reads tensor slots, writes slots, then frees the slots nobody reads later. */
 export interface Step {

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
-import { Conv2d, withZeroInit } from '@zoo/core-blocks';
+import { Conv2d, withZeroInit } from '@zoo/core-blocks/family';
 import { compile } from '../src/index.js';
 import { ZOO } from './support.js';
 

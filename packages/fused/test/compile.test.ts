@@ -13,7 +13,7 @@ import {
   layerNorm,
   MultiHeadAttention,
   ZooShapeError,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { attentionPerHead, compile, PER_HEAD_MIN_TOKENS } from '../src/index.js';
 import { randomizeWeights, relativeError } from './support.js';
 

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { getModel, withZeroInit } from '@zoo/core-blocks';
+import { getModel, withZeroInit } from '@zoo/core-blocks/family';
 import { compile } from '../src/index.js';
 import { randomizeWeights, relativeError, ZOO } from './support.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { catalog as classic } from '@zoo/cnn-classic/catalog';
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { ModelEntry } from '@zoo/core-blocks/family';
 import { catalog as mobile } from '@zoo/mobile/catalog';
 import { catalog as transformers } from '@zoo/transformers/catalog';
 // The families reachable by name (getModel) too.

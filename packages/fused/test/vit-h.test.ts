@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
-import { withZeroInit } from '@zoo/core-blocks';
+import { withZeroInit } from '@zoo/core-blocks/family';
 import { vit_h_14 } from '@zoo/transformers';
 import { compile, WASM_WEIGHT_BUDGET } from '../src/index.js';
 import { randomizeWeights, relativeError } from './support.js';

@@ -1,4 +1,4 @@
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { ModelEntry } from '@zoo/core-blocks/family';
 import * as edgevit from './edgevit.js';
 import * as mobilenetV1 from './mobilenet-v1.js';
 import * as mobilenetV2 from './mobilenet-v2.js';

@@ -22,7 +22,7 @@ import {
   StochasticDepth,
   type WeightSet,
   ZooShapeError,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';

@@ -5,7 +5,7 @@
 // door (`createModel('name')`) reaches the family once `@zoo/mobile/register` is imported.
 import '@zoo/core-blocks';
 
-export { registerZooLayers } from '@zoo/core-blocks';
+export { registerZooLayers } from '@zoo/core-blocks/family';
 export { catalog } from './catalog.js';
 export {
   EDGEVIT_DROP_PATH_RATE,

@@ -14,7 +14,7 @@ import {
   linear,
   MultiHeadAttention,
   makeDivisible,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { EDGEVIT_SPECS } from './edgevit.js';
 import { MOBILENET_V2_STAGES } from './mobilenet-v2.js';
 import { MOBILENET_V3_SPECS } from './mobilenet-v3.js';

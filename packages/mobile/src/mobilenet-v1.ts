@@ -9,7 +9,7 @@ import {
   type PaperRef,
   type ResolvedOptions,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';

@@ -17,7 +17,7 @@ import {
   timmInvertedResidualRules,
   timmStagePaths,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { invertedResidualOutput, lastAtEachReduction, type TrunkOutput } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';

@@ -10,7 +10,7 @@ import {
   type ModelEntry,
   type PaperRef,
   type WeightSet,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';

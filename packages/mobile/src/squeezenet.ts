@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry, type PaperRef, type WeightSet } from '@zoo/core-blocks';
+import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry, type PaperRef, type WeightSet } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction, type TrunkOutput } from './stages.js';
 import * as WEIGHTS from './weights.generated.js';

@@ -1,4 +1,4 @@
-import type { FeatureStage } from '@zoo/core-blocks';
+import type { FeatureStage } from '@zoo/core-blocks/family';
 
 /** One output of a trunk in forward order: the zoo layer, the reference's module path, channels, stride. */
 export type TrunkOutput = readonly [layer: string, module: string, channels: number, stride: number];

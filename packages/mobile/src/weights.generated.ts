@@ -3,7 +3,7 @@
 // Do not edit by hand: edit that file or the generator and regenerate; `pnpm weights:check` fails when
 // this file is stale.
 
-import { noWeightSets, type WeightSet } from '@zoo/core-blocks';
+import { noWeightSets, type WeightSet } from '@zoo/core-blocks/family';
 
 /** The released weight sets of `squeezenet1_0`. */
 export const squeezenet1_0: readonly WeightSet[] = [

@@ -1,4 +1,4 @@
-import type { ExtraOption } from '@zoo/core-blocks';
+import type { ExtraOption } from '@zoo/core-blocks/family';
 
 /** The `widthMultiplier` option of the MobileNets, defaulting to the named variant's multiplier. */
 export function widthMultiplierOption(defaultValue: number): ExtraOption<number> {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { StochasticDepth, stateDictParams, withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
+import { StochasticDepth, stateDictParams, withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks/family';
 import { profileModel } from '@zoo/profiler';
 import { getReference, referenceModels } from '@zoo/reference';
 import { catalog, EDGEVIT_DROP_PATH_RATE, EDGEVIT_SPECS, edgevit_s, edgevit_xxs } from '../src/index.js';

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-import { featureInfoOf, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { featureInfoOf, type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { checkFeatureParity } from '@zoo/parity';
 import { itHasFeatureMaps, itMatchesTimmFeatureInfo } from '@zoo/test-support';
 import {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { makeDivisible } from '@zoo/core-blocks';
+import { makeDivisible } from '@zoo/core-blocks/family';
 import { type ModelProfile, profileComparison } from '@zoo/profiler';
 import { catalog, innovations } from '../src/catalog.js';
 import { MOBILENET_V3_SPECS } from '../src/mobilenet-v3.js';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { makeDivisible, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { makeDivisible, withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, MOBILENET_V1_SPECS, mobilenet_v1_025, mobilenet_v1_100 } from '../src/index.js';
 import { expectWasmMatchesCpu } from './support.js';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Activation, makeDivisible, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { type Activation, makeDivisible, withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, MOBILENET_V3_SPECS, mobilenet_v2, mobilenet_v3_large, mobilenet_v3_small } from '../src/index.js';
 import { expectWasmMatchesCpu } from './support.js';

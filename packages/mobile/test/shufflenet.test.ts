@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ChannelShuffle, ChannelSplit, withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
+import { ChannelShuffle, ChannelSplit, withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks/family';
 import { fillWeights } from '@zoo/parity';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import {

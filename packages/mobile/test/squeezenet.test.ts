@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { MaxPool2d, withZeroInit, ZooShapeError } from '@zoo/core-blocks';
+import { MaxPool2d, withZeroInit, ZooShapeError } from '@zoo/core-blocks/family';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, SQUEEZENET_SPECS, squeezenet1_0, squeezenet1_1 } from '../src/index.js';
 import { expectWasmMatchesCpu } from './support.js';

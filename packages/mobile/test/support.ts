@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CreateOptions, ModelEntry } from '@zoo/core-blocks';
+import type { CreateOptions, ModelEntry } from '@zoo/core-blocks/family';
 
 /**
  * Runs the same randomly initialised model on wasm and on cpu: the outputs must agree, which

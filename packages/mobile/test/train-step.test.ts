@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { loadCheckpoint, withZeroInit } from '@zoo/core-blocks';
+import { loadCheckpoint, withZeroInit } from '@zoo/core-blocks/family';
 import { readSafetensorsFile } from '@zoo/core-blocks/node';
 import { ensureTorch, REFERENCE_SCRIPT, readWholeFile, runPython } from '@zoo/parity';
 import { installFastCpuKernels } from '@zoo/test-support';

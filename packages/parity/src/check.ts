@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type CreateOptions, loadCheckpoint, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { type CreateOptions, loadCheckpoint, type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { readSafetensorsFile } from '@zoo/core-blocks/node';
 import { fixturesPassed, referenceFixtures } from './fixtures.js';
 import { readWholeFile } from './read-file.js';

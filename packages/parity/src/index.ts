@@ -8,6 +8,7 @@ export {
   type ParityOptions,
   type ParityResult,
 } from './check.js';
+export { FEATURE_INFO_SCRIPT, type TimmFeatureInfo, type TimmStage, timmFeatureInfo } from './feature-info.js';
 export {
   type FixtureRequest,
   type Fixtures,
@@ -20,4 +21,3 @@ export { ensureTimm, ensureTorch, INSTALL_HINT, PYTHON, PYTHON_PACKAGES, pythonE
 export { readWholeFile } from './read-file.js';
 export { fillWeights, type RoundTripOptions, type RoundTripResult, saveLoadRoundTrip } from './round-trip.js';
 export { checkWeightSetParity, WEIGHTS_SCRIPT, type WeightParityOptions, type WeightParityResult } from './weights.js';
-export { FEATURE_INFO_SCRIPT, type TimmFeatureInfo, type TimmStage, timmFeatureInfo } from './feature-info.js';

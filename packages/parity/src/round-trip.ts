@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { loadLayersModelChecked, type ModelEntry, withZeroInit, ZooError } from '@zoo/core-blocks';
+import { loadLayersModelChecked, type ModelEntry, withZeroInit, ZooError } from '@zoo/core-blocks/family';
 
 /** What one save-and-load round trip of a catalog entry did and measured. */
 export interface RoundTripResult {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { findWeightSet, type ModelEntry, type WeightSet, weightsOf } from '@zoo/core-blocks';
+import { findWeightSet, type ModelEntry, type WeightSet, weightsOf } from '@zoo/core-blocks/family';
 import { compareWithReference, type ParityResult } from './check.js';
 import { fixturesPassed, fixturesRoot } from './fixtures.js';
 import { ensureTimm, ensureTorch, runPython } from './python.js';

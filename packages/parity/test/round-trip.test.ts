@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, convNormAct, defineModel } from '@zoo/core-blocks';
+import { apply, convNormAct, defineModel } from '@zoo/core-blocks/family';
 import { saveLoadRoundTrip } from '../src/index.js';
 
 /** Multiplies by a factor its config must carry. */

@@ -15,7 +15,7 @@ import {
   weightsOf,
   withZeroInit,
   ZooError,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { readImage } from '@zoo/core-blocks/node';
 import { referenceAbout } from '@zoo/reference';
 import { distance } from 'fastest-levenshtein';

@@ -1,4 +1,4 @@
-import { type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { getReference } from '@zoo/reference';
 import { type ModelProfile, profileModel } from './profile.js';
 

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { countsMacs, type MacCount } from '@zoo/core-blocks';
+import { countsMacs, type MacCount } from '@zoo/core-blocks/family';
 import { ruleFor } from './rules.js';
 
 export interface LayerProfile {

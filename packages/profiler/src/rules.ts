@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { elementsPerSample, type MacCount } from '@zoo/core-blocks';
+import { elementsPerSample, type MacCount } from '@zoo/core-blocks/family';
 
 /** Counts one application of a layer, given its input shapes and output shape (batch axis first). */
 export type MacRule = (layer: tfl.layers.Layer, inputShapes: tfl.Shape[], outputShape: tfl.Shape) => MacCount;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type ModelEntry, readSafetensors, type TensorToWrite, toSafetensors, writeSafetensors } from '@zoo/core-blocks';
+import { type ModelEntry, readSafetensors, type TensorToWrite, toSafetensors, writeSafetensors } from '@zoo/core-blocks/family';
 import { fileLoadHandler, fileSaveHandler, ZooModelFileError } from '../src/node/index.js';
 import { installedProject, zoo as zooIn } from './installed-project.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, Conv2d } from '@zoo/core-blocks';
+import { apply, Conv2d } from '@zoo/core-blocks/family';
 import { benchmark, memoryProfile, quantile } from '../src/index.js';
 
 const conv = (name: string, filters: number) => new Conv2d({ name, filters, kernelSize: 3, padding: 1 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, Conv2d } from '@zoo/core-blocks';
+import { apply, Conv2d } from '@zoo/core-blocks/family';
 import { profileModel, registerMacRule } from '../src/index.js';
 
 describe('profileModel on plain tfjs-layers models', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { classify, type ModelEntry, toSafetensors } from '@zoo/core-blocks';
+import { classify, type ModelEntry, toSafetensors } from '@zoo/core-blocks/family';
 import { decodeImage } from '@zoo/core-blocks/node';
 import { PNG } from 'pngjs';
 import { installedProject, zooWithEnv } from './installed-project.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { featureInfoOf, type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { featureInfoOf, type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { fillWeights, type TimmFeatureInfo, timmFeatureInfo } from '@zoo/parity';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { type ModelEntry, withZeroInit } from '@zoo/core-blocks';
+import { type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { type ModelProfile, profileModel } from '@zoo/profiler';
 import { getReference, referenceModels } from '@zoo/reference';
 

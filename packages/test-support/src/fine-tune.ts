@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type CreateOptions, type ModelEntry, toSafetensors } from '@zoo/core-blocks';
+import { type CreateOptions, type ModelEntry, toSafetensors } from '@zoo/core-blocks/family';
 import { type FashionMnist, readFashionMnist } from './fashion-mnist.js';
 
 // Transfer learning on Fashion-MNIST, the recipe of apps/docs/content/guides/fine-tuning.md: a

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CreateOptions, ModelEntry } from '@zoo/core-blocks';
+import type { CreateOptions, ModelEntry } from '@zoo/core-blocks/family';
 import { installFastCpuKernels } from './fast-cpu-kernels.js';
 
 const CLASSES = 10;

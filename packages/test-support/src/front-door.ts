@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { classifierOf, exportStateDict, getModel, type ModelEntry, withZeroInit, ZooModel } from '@zoo/core-blocks';
+import { classifierOf, exportStateDict, getModel, type ModelEntry, withZeroInit, ZooModel } from '@zoo/core-blocks/family';
 import { fillWeights } from '@zoo/parity';
 
 /**

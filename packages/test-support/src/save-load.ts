@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { ModelEntry } from '@zoo/core-blocks/family';
 import { saveLoadRoundTrip } from '@zoo/parity';
 
 /**

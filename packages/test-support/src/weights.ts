@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelEntry, preprocess, type WeightSet, weightDataConfig } from '@zoo/core-blocks';
+import { type ModelEntry, preprocess, type WeightSet, weightDataConfig } from '@zoo/core-blocks/family';
 import { checkWeightSetParity, ensureTimm, PYTHON, pythonEnv, WEIGHTS_SCRIPT, type WeightParityOptions } from '@zoo/parity';
 
 /** One set per distinct preprocessing: what the family's sets ask of an image. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { catalog as classic } from '@zoo/cnn-classic';
-import { classLabels, LABELLED_DATASETS } from '@zoo/core-blocks';
+import { classLabels, LABELLED_DATASETS } from '@zoo/core-blocks/family';
 import { catalog as mobile } from '@zoo/mobile';
 import { ensureTimm, PYTHON, pythonEnv } from '@zoo/parity';
 import { catalog as transformers } from '@zoo/transformers';

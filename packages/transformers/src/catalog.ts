@@ -1,4 +1,4 @@
-import type { ModelEntry } from '@zoo/core-blocks';
+import type { ModelEntry } from '@zoo/core-blocks/family';
 import * as swin from './swin.js';
 import * as vit from './vit.js';
 

@@ -10,7 +10,7 @@ import {
   PositionEmbedding,
   patchEmbed,
   shiftedWindowAttention,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { SWIN_SPECS } from './swin.js';
 import { VIT_SPECS, type ViTSpec } from './vit.js';
 

@@ -1,4 +1,4 @@
-import type { PaperRef } from '@zoo/core-blocks';
+import type { PaperRef } from '@zoo/core-blocks/family';
 
 export const VIT_PAPER: PaperRef = {
   title: 'An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale',

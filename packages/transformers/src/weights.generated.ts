@@ -3,7 +3,7 @@
 // Do not edit by hand: edit that file or the generator and regenerate; `pnpm weights:check` fails when
 // this file is stale.
 
-import type { WeightSet } from '@zoo/core-blocks';
+import type { WeightSet } from '@zoo/core-blocks/family';
 
 /** The released weight sets of `vit_b_16`. */
 export const vit_b_16: readonly WeightSet[] = [

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { withZeroInit, ZooShapeError } from '@zoo/core-blocks';
+import { withZeroInit, ZooShapeError } from '@zoo/core-blocks/family';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
 import { catalog, VIT_SPECS, vit_b_16, vit_b_32 } from '../src/index.js';
 

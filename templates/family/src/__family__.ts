@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, Conv2d, convNormAct, defineModel, type ModelEntry, type PaperRef } from '@zoo/core-blocks';
+import { activation, apply, Conv2d, convNormAct, defineModel, type ModelEntry, type PaperRef } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 
 /**

@@ -4,6 +4,6 @@
 // (`createModel('name')`) reaches the family once its `register` entry is imported.
 import '@zoo/core-blocks';
 
-export { registerZooLayers } from '@zoo/core-blocks';
+export { registerZooLayers } from '@zoo/core-blocks/family';
 export { __FAMILY___SPECS, type __Family__Name, type __Family__Spec, __model__ } from './__family__.js';
 export { catalog } from './catalog.js';

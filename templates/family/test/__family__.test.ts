@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, withZeroInit, ZooOptionError } from '@zoo/core-blocks';
+import { createModel, withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { profileModel } from '@zoo/profiler';
 import { expectOneFitStep, itHasFeatureMaps } from '@zoo/test-support';
 import { __FAMILY___SPECS, type __Family__Spec, __model__, catalog } from '../src/index.js';

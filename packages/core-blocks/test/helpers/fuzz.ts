@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import fc from 'fast-check';
-import { ZooError } from '../../src/index.js';
+import { ZooError } from '../../src/family.js';
 
 /** What a run of a reader over many inputs measured. */
 export interface FuzzStats {

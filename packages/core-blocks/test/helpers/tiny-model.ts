@@ -1,4 +1,4 @@
-import { convNormAct, defineModel, type ModelDefinition, type ResolvedOptions } from '../../src/index.js';
+import { convNormAct, defineModel, type ModelDefinition, type ResolvedOptions } from '../../src/family.js';
 
 /**
  * A small ImageNet classifier built from core-blocks, so that inference tests run fast (tfjs's

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Innovation, type ModelEntry, registerFamily } from '@zoo/core-blocks';
+import { type Innovation, type ModelEntry, registerFamily } from '@zoo/core-blocks/family';
 
 /** A package that declares a zoo catalog in its package.json (`"zoo": { "catalog": "./catalog" }`). */
 export interface FamilyPackage {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkWeightBytes, readModelJson, ZooModelJsonError } from '@zoo/core-blocks';
+import { checkWeightBytes, readModelJson, ZooModelJsonError } from '@zoo/core-blocks/family';
 
 /** A `model.json` that is not a TF.js layers model, or whose weight paths leave its folder. */
 export class ZooModelFileError extends ZooModelJsonError {
