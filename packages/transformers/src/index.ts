@@ -5,7 +5,7 @@
 // door (`createModel('name')`) reaches the family once `@zoo/transformers/register` is imported.
 import '@zoo/core-blocks';
 
-export { registerZooLayers } from '@zoo/core-blocks';
+export { registerZooLayers } from '@zoo/core-blocks/family';
 export { catalog } from './catalog.js';
 export {
   SWIN_SIZE_STEP,
@@ -16,6 +16,5 @@ export {
   swin_b,
   swin_s,
   swin_t,
-  swinStageOutputs,
 } from './swin.js';
 export { VIT_SPECS, type ViTName, type ViTOptions, type ViTSpec, vit_b_16, vit_b_32, vit_h_14, vit_l_16, vit_l_32 } from './vit.js';

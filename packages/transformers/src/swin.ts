@@ -6,6 +6,7 @@ import {
   defineModel,
   dropPathRateOption,
   type ExtraOption,
+  type FeatureStage,
   layerNorm,
   linearClassifier,
   linearDropPathRates,
@@ -18,7 +19,7 @@ import {
   shiftedWindowAttention,
   type WeightSet,
   ZooShapeError,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { SWIN_PAPER } from './papers.js';
 import * as WEIGHTS from './weights.generated.js';
@@ -50,14 +51,6 @@ const WINDOW = 7;
 const EPS = 1e-5;
 /** Input sides must be multiples of this: the patch size times the three 2x patch merges. */
 export const SWIN_SIZE_STEP = PATCH * 2 ** 3;
-
-/**
- * Names of the layers whose outputs are the four stages' feature maps (NHWC, strides 4, 8, 16,
- * 32): the last residual add of each stage. The last stage's map is then normalised by `norm`.
- */
-export function swinStageOutputs(name: SwinName): string[] {
-  return SWIN_SPECS[name].depths.map((depth, s) => `features.${2 * s + 1}.${depth - 1}.add_2`);
-}
 
 /** Swin's creation options: the common ones plus `dropPathRate` (stochastic depth, training only) and `windowOrder`. */
 export type SwinOptions = CreateOptions & { dropPathRate?: number; windowOrder?: 'torchvision' | 'timm' };
@@ -114,6 +107,20 @@ function features(spec: SwinSpec, input: tfl.SymbolicTensor, o: SwinResolved): t
   return apply(layerNorm('norm', EPS), x);
 }
 
+/**
+ * The feature maps: the four stages' outputs (torchvision's `features.1, 3, 5, 7`, timm's
+ * `layers.0-3`), each its last block's residual add, NHWC at strides 4, 8, 16 and 32. The last
+ * one is before `norm`, as both references give it.
+ */
+function featureStages(spec: SwinSpec): FeatureStage[] {
+  return spec.depths.map((depth, s) => ({
+    layer: `features.${2 * s + 1}.${depth - 1}.add_2`,
+    module: `features.${2 * s + 1}`,
+    channels: spec.embedDim * 2 ** s,
+    reduction: PATCH * 2 ** s,
+  }));
+}
+
 function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
   return linearClassifier(x, o, { pool: 'avgpool', fc: 'head' });
 }
@@ -132,7 +139,7 @@ function entry(name: SwinName, weights: readonly WeightSet[]): ModelEntry<SwinOp
       windowOrder: WINDOW_ORDER,
     },
     conventions: [TIMM_SWIN_KEYS],
-    architecture: { features: (input, o) => features(spec, input, o), classifier },
+    architecture: { features: (input, o) => features(spec, input, o), classifier, stages: () => featureStages(spec) },
   });
 }
 

@@ -6,6 +6,7 @@ import {
   type CreateOptions,
   defineModel,
   type ExtraOption,
+  type FeatureStage,
   layerNorm,
   linear,
   type ModelEntry,
@@ -15,9 +16,10 @@ import {
   patchEmbed,
   type ResolvedOptions,
   TakeToken,
+  tokenMap,
   type WeightSet,
   ZooShapeError,
-} from '@zoo/core-blocks';
+} from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { VIT_PAPER } from './papers.js';
 import * as WEIGHTS from './weights.generated.js';
@@ -123,6 +125,25 @@ function poolPatchTokens(x: tfl.SymbolicTensor, pooling: 'avg' | 'max', patches:
   return apply(pool, y);
 }
 
+/**
+ * The feature maps: every encoder block's output (torchvision's `encoder.layers.encoder_layer_i`,
+ * timm's `blocks.i`), before the final `encoder.ln` as timm's `features_only` gives them (its
+ * `forward_intermediates` with `norm=False`), the class token dropped and the patch tokens laid
+ * out on the input's patch grid: `hidden` channels at a reduction of the patch size. timm's
+ * default `out_indices` are the last three blocks.
+ */
+function featureStages(spec: ViTSpec, o: Resolved): FeatureStage[] {
+  const [h, w] = o.inputShape;
+  const grid: [number, number] = [h / spec.patchSize, w / spec.patchSize];
+  return Array.from({ length: spec.layers }, (_, i) => ({
+    layer: `encoder.layers.encoder_layer_${i}.add_2`,
+    module: `encoder.layers.encoder_layer_${i}`,
+    channels: spec.hidden,
+    reduction: spec.patchSize,
+    toMap: (tokens: tfl.SymbolicTensor, name: string) => tokenMap(tokens, grid, 1, name),
+  }));
+}
+
 /** `x[:, 0]`, then the `heads.head` Linear (torchvision's `representation_size=None`). */
 function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTensor {
   let y = apply(new TakeToken({ name: 'class_token_output', index: 0 }), x);
@@ -141,7 +162,8 @@ function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry<ViTOpti
     paper: VIT_PAPER,
     extraOptions: { imageSize: imageSizeOption(spec.patchSize) },
     conventions: [TIMM_VIT_KEYS, LEGACY_VIT_KEYS],
-    architecture: { features: (input, o) => features(spec, input, o), classifier },
+    defaultOutIndices: [-3, -2, -1],
+    architecture: { features: (input, o) => features(spec, input, o), classifier, stages: (o) => featureStages(spec, o) },
   });
 }
 

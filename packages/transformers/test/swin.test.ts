@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { featureInfoOf, withZeroInit, ZooOptionError, ZooShapeError } from '@zoo/core-blocks/family';
 import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
-import { catalog, SWIN_SPECS, swin_t, swinStageOutputs } from '../src/index.js';
+import { catalog, SWIN_SPECS, swin_t } from '../src/index.js';
 
 // Building and training models of 28-632 M parameters on tfjs's cpu backend takes seconds on
 // an idle machine and minutes on a loaded 2-core one.
@@ -76,17 +76,22 @@ describe('Swin layout and options', () => {
     f.dispose();
   });
 
-  it('exposes the four stage maps by layer name (see the README)', () => {
-    const stages = tfl.model({
-      inputs: m.inputs,
-      outputs: swinStageOutputs('swin_t').map((n) => m.getLayer(n).output as tfl.SymbolicTensor),
-    });
-    expect(stages.outputs.map((o) => o.shape)).toEqual([
+  it("featuresOnly gives the four stage maps, NHWC, each stage's last block before norm", () => {
+    const f = withZeroInit(() => swin_t.create({ featuresOnly: true }));
+    expect(f.outputs.map((o) => o.shape)).toEqual([
       [null, 56, 56, 96],
       [null, 28, 28, 192],
       [null, 14, 14, 384],
       [null, 7, 7, 768],
     ]);
+    expect(featureInfoOf(f)!.map((i) => [i.module, i.layer])).toEqual([
+      ['features.1', 'features.1.1.add_2'],
+      ['features.3', 'features.3.1.add_2'],
+      ['features.5', 'features.5.5.add_2'],
+      ['features.7', 'features.7.1.add_2'],
+    ]);
+    expect(f.layers.some((l) => l.name === 'norm')).toBe(false);
+    f.dispose();
   });
 
   it('rejects sizes that are not multiples of 32, naming the sizes that work', () => {
