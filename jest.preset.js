@@ -4,6 +4,11 @@ import { fileURLToPath } from 'node:url';
 // (transpile only; `pnpm typecheck` does the type checking).
 export default {
   testEnvironment: 'node',
+  // A worker that used more than this after a test file is replaced by a fresh one: the wasm heap
+  // never shrinks, so a file of big models (cnn-classic's front-door and feature checks) would
+  // otherwise leave the next file of the same worker gigabytes short (CI saw the OOM killer take
+  // a cnn-classic worker at 11.8 GB). Applies where jest runs workers (maxWorkers > 1).
+  workerIdleMemoryLimit: '3GB',
   extensionsToTreatAsEsm: ['.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: [fileURLToPath(new URL('./jest.setup.js', import.meta.url))],
