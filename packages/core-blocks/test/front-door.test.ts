@@ -18,6 +18,8 @@ import {
   registerCompiler,
   registeredFamilies,
   registerFamily,
+  toSafetensors,
+  weightsOf,
   ZooCompilerError,
   ZooModel,
   ZooOptionError,
@@ -99,6 +101,24 @@ describe('createModel and the handle', () => {
     await expect(createModel('conv_head_net', { sha256: 'abc' })).rejects.toThrow(/sha256.*unset unless the model is loaded/);
     await expect(createModel('conv_head_net', { pretrained: 3 as never })).rejects.toThrow(ZooOptionError);
     await expect(createModel('conv_head_net', { pretrained: false, from: new Uint8Array(4) })).rejects.toThrow(ZooOptionError);
+  });
+
+  it('loads a checkpoint (`from`), whole or as a features-only model, and keeps it across resetClassifier', async () => {
+    const source = convHead.create({ numClasses: 5 });
+    const bytes = toSafetensors(source);
+    const m = await createModel('conv_head_net', { from: bytes, numClasses: 5 });
+    const f = await createModel('conv_head_net', { from: bytes, featuresOnly: true });
+    expect(weightsOf(m.model)?.source).toBe('bytes');
+    for (const [key, t] of exportStateDict(m.model))
+      expect([key, Array.from(t.data)]).toEqual([key, Array.from(exportStateDict(source).get(key)!.data)]);
+    // Every weight of the features-only model comes from the checkpoint (the head is not needed).
+    for (const [key, t] of exportStateDict(f.model))
+      expect([key, Array.from(t.data)]).toEqual([key, Array.from(exportStateDict(source).get(key)!.data)]);
+    m.resetClassifier(2);
+    expect(weightsOf(m.model)?.dataConfig).toEqual(weightsOf(f.model)?.dataConfig);
+    source.dispose();
+    m.dispose();
+    f.dispose();
   });
 
   it('classifies and embeds with the pre-logits features of a convolutional classifier', async () => {

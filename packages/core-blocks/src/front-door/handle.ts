@@ -108,7 +108,7 @@ export class ZooModel {
   private constructor(
     readonly entry: ModelEntry,
     private current: tfl.LayersModel,
-    private readonly options: CreateOptions,
+    private options: CreateOptions,
   ) {}
 
   /** A handle for a model of `entry` (built by `entry.create(options)` or `entry.load(options)`). */
@@ -220,7 +220,10 @@ export class ZooModel {
     const head = this.needsHead('resetClassifier');
     const old = this.current;
     const side = old.inputs[0].shape.slice(1) as [number, number, number];
-    const next = this.entry.create({ ...this.options, inputShape: side, numClasses });
+    const loaded = weightsOf(old);
+    // A weight set's own creation options (timm's epsilons, head layout) shape the backbone too.
+    const options = { ...loaded?.set?.createOptions, ...this.options, inputShape: side, numClasses } as CreateOptions;
+    const next = this.entry.create(options);
     try {
       const theirs = stateDictParams(old).params;
       const fresh = classifierOf(next)!.layer;
@@ -238,13 +241,12 @@ export class ZooModel {
       next.dispose();
       throw err;
     }
-    const loaded = weightsOf(old);
     if (loaded) rememberWeights(next, { ...loaded, set: null });
     this.dropPlan();
     this.dropSubModels();
     old.dispose();
     this.current = next;
-    this.options.numClasses = numClasses;
+    this.options = options;
     this.labelList = undefined;
     return this;
   }
