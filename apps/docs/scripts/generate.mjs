@@ -110,7 +110,7 @@ for (const family of families) {
         outputShape: p.outputShape,
         stages,
         // The maps `featuresOnly` returns (timm's feature_info), with their side at the default input.
-        featureInfo: entry.featureInfo.map((f) => ({ ...f, side: Math.ceil(size / f.reduction) })),
+        featureInfo: entry.featureInfo.map((f) => ({ ...f, side: mapSide(p, f, size) })),
         defaultOutIndices: [...entry.defaultOutIndices],
         reference: ref
           ? {
@@ -299,4 +299,14 @@ function readOptionalJson(file) {
 
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+}
+
+/**
+ * The side of a stage's map at the default input, read from the profiled layer's output (a
+ * token sequence, a ViT block's, is its patch grid: input over patch size).
+ */
+function mapSide(profile, stage, size) {
+  const layer = profile.layers.find((l) => l.name === stage.layer);
+  const shape = layer && (Array.isArray(layer.outputShape[0]) ? layer.outputShape[0] : layer.outputShape);
+  return shape?.length === 4 ? shape[1] : Math.floor(size / stage.reduction);
 }
