@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type CreateOptions, loadCheckpoint, type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { readSafetensorsFile } from '@zoo/core-blocks/node';
-import { fixturesPassed, referenceFixtures } from './fixtures.js';
+import { type FixtureRequest, fixturesPassed, referenceFixtures } from './fixtures.js';
 import { readWholeFile } from './read-file.js';
 
 export interface ParityOptions {
@@ -65,19 +65,9 @@ const now = () => performance.now() / 1000;
 export async function checkParity(entry: ModelEntry, options: ParityOptions = {}): Promise<ParityResult> {
   const size = options.size ?? entry.defaultInputSize;
   const batch = options.batch ?? 2;
-  const seed = options.seed ?? 0;
   const tolerance = options.tolerance ?? 1e-4;
   const t0 = now();
-  const fixtures = await referenceFixtures({
-    reference: options.reference ?? entry.name,
-    seed,
-    batch,
-    sizes: [...new Set([size, ...(options.prepareSizes ?? [])])],
-    kwargs: options.referenceKwargs ?? {},
-    calibSize: entry.defaultInputSize,
-    residualNorms: options.residualNorms,
-    residualGain: options.residualGain,
-  });
+  const fixtures = await referenceFixtures(fixtureRequest(entry, options, size, batch));
   const t1 = now();
   const previous = tf.getBackend();
   if (previous !== 'wasm') await tf.setBackend('wasm');
@@ -94,6 +84,20 @@ export async function checkParity(entry: ModelEntry, options: ParityOptions = {}
     model.dispose();
     if (previous && previous !== 'wasm') await tf.setBackend(previous);
   }
+}
+
+/** What both checks ask of the reference script: the model, its random weights' seed, the sizes and the calibration. */
+function fixtureRequest(entry: ModelEntry, options: ParityOptions | FeatureParityOptions, size: number, batch: number): FixtureRequest {
+  return {
+    reference: options.reference ?? entry.name,
+    seed: options.seed ?? 0,
+    batch,
+    sizes: [...new Set([size, ...(options.prepareSizes ?? [])])],
+    kwargs: options.referenceKwargs ?? {},
+    calibSize: entry.defaultInputSize,
+    residualNorms: options.residualNorms,
+    residualGain: options.residualGain,
+  };
 }
 
 /**
@@ -186,14 +190,7 @@ export async function checkFeatureParity(entry: ModelEntry, options: FeaturePari
   const features = options.referenceFeatures ?? info.map((f) => (builder === 'timm' ? f.index : f.module));
   const t0 = now();
   const fixtures = await referenceFixtures({
-    reference: options.reference ?? entry.name,
-    seed: options.seed ?? 0,
-    batch,
-    sizes: [...new Set([size, ...(options.prepareSizes ?? [])])],
-    kwargs: options.referenceKwargs ?? {},
-    calibSize: entry.defaultInputSize,
-    residualNorms: options.residualNorms,
-    residualGain: options.residualGain,
+    ...fixtureRequest(entry, options, size, batch),
     ...(builder === 'timm' ? { builder } : {}),
     features,
   });
