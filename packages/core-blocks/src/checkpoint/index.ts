@@ -44,6 +44,31 @@ export {
 export { PickleGlobal, type PickleLimits, type PickleValue, type TorchStorage, TorchTensor } from './pickle.js';
 export { PthFile, type PthOptions, readCheckpoint, readPth } from './pth.js';
 export {
+  checkFloat16Finite,
+  checkSealedWeights,
+  type QuantizeReport,
+  quantizeArtifacts,
+  quantizeCheckpoint,
+  quantizingHandler,
+  sealArtifacts,
+  ZOO_METADATA_KEY,
+  type ZooModelMetadata,
+} from './quantize.js';
+export {
+  checkQuantizeDtype,
+  dequantizeValues,
+  isQuantizeDtype,
+  MIN_QUANTIZED_VALUES,
+  QUANTIZATION_DTYPE_METADATA,
+  QUANTIZATION_METADATA,
+  QUANTIZE_DTYPES,
+  type QuantizeDtype,
+  type QuantizedValues,
+  quantizes,
+  quantizeValues,
+  ZooQuantizeError,
+} from './quantized-values.js';
+export {
   type LayerStateDict,
   layerStateDict,
   type MapsStateDict,

@@ -129,6 +129,17 @@ function parseWeight(entry: unknown, where: string, offset: number): ManifestWei
       );
     }
     perElement = QUANTIZED_BYTES[q]!;
+    if (q !== 'float16') {
+      const { scale, min } = quantization as Record<string, unknown>;
+      if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0 || typeof min !== 'number' || !Number.isFinite(min)) {
+        throw new ZooModelJsonError(
+          `${w}: ${q} quantization needs a finite scale >= 0 and a finite min (value = q * scale + min); it has scale ${describe(scale)}, min ${describe(min)}.`,
+        );
+      }
+    }
+    if (dtype !== 'float32' && dtype !== 'int32') {
+      throw new ZooModelJsonError(`${w}: a quantized weight must dequantize to float32 or int32, not ${dtype}.`);
+    }
   }
   // Saturates instead of losing precision: any result past the safe range cannot match real data.
   let byteLength = perElement;

@@ -1,6 +1,7 @@
 import { describe } from '../errors.js';
 import { DTYPE_BYTES, FLOAT_DTYPES, isDtype, type SafetensorsDtype, toFloat32 } from './dtypes.js';
 import { ZooSafetensorsDtypeError, ZooSafetensorsHeaderError, ZooSafetensorsOffsetError, ZooSafetensorsShapeError } from './errors.js';
+import { dequantizeValues, QUANTIZATION_METADATA } from './quantized-values.js';
 
 /** One tensor of a safetensors file, as its header describes it (offsets from the start of the data). */
 export interface TensorInfo {
@@ -9,6 +10,8 @@ export interface TensorInfo {
   shape: number[];
   begin: number;
   end: number;
+  /** A U8 or U16 tensor of a zoo quantized copy: it stands for `q * scale + min` (see `quantizeCheckpoint`). */
+  quantized?: { scale: number; min: number };
 }
 
 export interface ReadOptions {
@@ -22,7 +25,7 @@ export interface ReadOptions {
 /** What the state-dict loader reads from: a set of named tensors, decoded on demand. */
 export interface TensorSource {
   keys(): string[];
-  info(key: string): Pick<TensorInfo, 'dtype' | 'shape'> | undefined;
+  info(key: string): Pick<TensorInfo, 'dtype' | 'shape' | 'quantized'> | undefined;
   /** The tensor's values in float32, row-major in the file's shape (a fresh copy). */
   float32(key: string): Float32Array;
 }
@@ -46,6 +49,7 @@ export class SafetensorsFile implements TensorSource {
     const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
     const { dataStart, header } = parseHeader(bytes, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER);
     const { tensors, metadata } = parseEntries(header, bytes.length - dataStart);
+    readQuantization(tensors, metadata);
     return new SafetensorsFile(bytes, dataStart, tensors, metadata);
   }
 
@@ -60,6 +64,10 @@ export class SafetensorsFile implements TensorSource {
   float32(key: string): Float32Array {
     const t = this.tensors.get(key);
     if (!t) throw new ZooSafetensorsShapeError(`No tensor \`${key}\` in this safetensors file.`);
+    if (t.quantized) {
+      const bytes = this.bytes.subarray(this.dataStart + t.begin, this.dataStart + t.end);
+      return dequantizeValues({ dtype: t.dtype === 'U8' ? 'uint8' : 'uint16', bytes, ...t.quantized });
+    }
     if (!FLOAT_DTYPES.includes(t.dtype)) {
       throw new ZooSafetensorsDtypeError(`Tensor \`${key}\` is ${t.dtype}; only ${FLOAT_DTYPES.join(', ')} convert to float32.`);
     }
@@ -70,6 +78,29 @@ export class SafetensorsFile implements TensorSource {
 /** Shorthand for `SafetensorsFile.read`. */
 export function readSafetensors(input: Uint8Array | ArrayBuffer, options?: ReadOptions): SafetensorsFile {
   return SafetensorsFile.read(input, options);
+}
+
+function readQuantization(tensors: Map<string, TensorInfo>, metadata: Record<string, string>): void {
+  if (!Object.hasOwn(metadata, QUANTIZATION_METADATA)) return;
+  const bad = (why: string) => new ZooSafetensorsHeaderError(`\`__metadata__["${QUANTIZATION_METADATA}"]\` ${why}.`);
+  let table: unknown;
+  try {
+    table = JSON.parse(metadata[QUANTIZATION_METADATA]!);
+  } catch {
+    throw bad('is not JSON');
+  }
+  if (!isRecord(table)) throw bad('must be an object of tensor names');
+  for (const [name, q] of Object.entries(table)) {
+    refusePrototypeKey(name, ` in ${QUANTIZATION_METADATA}`);
+    const t = tensors.get(name);
+    if (!t) throw bad(`names \`${name}\`, which is not in the file`);
+    if (t.dtype !== 'U8' && t.dtype !== 'U16') throw bad(`gives \`${name}\` a scale, but it is ${t.dtype}, not U8 or U16`);
+    const { scale, min } = isRecord(q) ? q : {};
+    if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0 || typeof min !== 'number' || !Number.isFinite(min)) {
+      throw bad(`gives \`${name}\` ${describe(q)}; it needs a finite scale >= 0 and a finite min`);
+    }
+    t.quantized = { scale, min };
+  }
 }
 
 function parseHeader(bytes: Uint8Array, maxHeaderBytes: number): { dataStart: number; header: unknown } {

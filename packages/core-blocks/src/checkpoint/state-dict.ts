@@ -71,7 +71,7 @@ export function loadStateDict(model: tfl.LayersModel, source: TensorSource, opti
     }
     seen.add(key);
     const info = source.info(sourceKey)!;
-    if (!FLOAT_DTYPES.includes(info.dtype as SafetensorsDtype)) {
+    if (!FLOAT_DTYPES.includes(info.dtype as SafetensorsDtype) && !info.quantized) {
       report.wrongDtype.push({ key: sourceKey, dtype: info.dtype });
     } else if (!shapesFit(info.shape, p.shape, reshape)) {
       report.mismatched.push({ key: sourceKey, expected: p.shape, got: [...info.shape] });

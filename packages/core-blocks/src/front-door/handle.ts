@@ -86,7 +86,18 @@ export async function createModel(name: string, options: CreateModelOptions = {}
   return ZooModel.wrap(entry, model, createOptionsOf(rest));
 }
 
-const WEIGHT_ONLY = new Set(['sha256', 'hubEndpoint', 'revision', 'mirrors', 'fetch', 'signal', 'timeoutMs', 'onProgress', 'cache']);
+const WEIGHT_ONLY = new Set([
+  'sha256',
+  'hubEndpoint',
+  'revision',
+  'mirrors',
+  'fetch',
+  'signal',
+  'timeoutMs',
+  'onProgress',
+  'cache',
+  'quantize',
+]);
 const LOAD_KEYS = new Set([...WEIGHT_ONLY, 'weights', 'from']);
 
 function createOptionsOf(options: Record<string, unknown>): CreateOptions {

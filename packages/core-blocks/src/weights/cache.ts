@@ -1,6 +1,6 @@
+import { sha256Hex } from '../sha256.js';
 import { envVar } from './env.js';
 import { nodeModules, readWhole } from './node-fs.js';
-import { sha256Hex } from './sha256.js';
 
 /** A cached file and its SHA-256 (lower-case hex), verified on the way out. */
 export interface CachedWeights {

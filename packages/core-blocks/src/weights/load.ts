@@ -1,7 +1,13 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type CheckpointConvention, detectConvention, NATIVE_CONVENTION } from '../checkpoint/convention.js';
 import type { StateDictReport } from '../checkpoint/errors.js';
+import { loadArtifactWeights } from '../checkpoint/load-layers-model.js';
+import { checkWeightBytes, type ModelJsonInfo, readModelJson, ZooModelJsonError } from '../checkpoint/model-json.js';
 import { readCheckpoint } from '../checkpoint/pth.js';
+import { quantizeCheckpoint, ZOO_METADATA_KEY } from '../checkpoint/quantize.js';
+import { checkQuantizeDtype, type QuantizeDtype } from '../checkpoint/quantized-values.js';
+import { readSafetensors, type SafetensorsFile, type TensorSource } from '../checkpoint/safetensors.js';
 import { loadStateDict, stateDictParams } from '../checkpoint/state-dict.js';
 import { ZooOptionError } from '../errors.js';
 import { type DataConfig, dataConfig } from '../inference/data-config.js';
@@ -9,6 +15,7 @@ import { classifierOf } from '../inference/embed.js';
 import { withZeroInit } from '../layers/init.js';
 import type { ModelEntry } from '../model.js';
 import { type CreateOptions, resolveOptions } from '../options.js';
+import { hashMatches, sha256Hex } from '../sha256.js';
 import { defaultCache, type WeightCache } from './cache.js';
 import { download, type Progress } from './download.js';
 import { fileUrl, weightsEnv } from './env.js';
@@ -16,7 +23,6 @@ import { ZooUnsupportedWeightsError, ZooWeightsError, ZooWeightsIntegrityError }
 import { findWeightSet } from './find.js';
 import { nodeModules, readWhole } from './node-fs.js';
 import { type LoadedWeights, rememberWeights, weightDataConfig } from './registry.js';
-import { hashMatches, sha256Hex } from './sha256.js';
 import type { WeightSet } from './types.js';
 
 /** How `entry.load` finds, fetches and checks the weights; the model's creation options go beside them. */
@@ -43,6 +49,14 @@ export interface WeightsOptions {
   onProgress?: (p: Progress) => void;
   /** true (default): the browser's Cache Storage or Node's cache folder; false: none; or a cache of your own. */
   cache?: boolean | WeightCache;
+  /**
+   * Load the weights quantized (`float16`, `uint8` or `uint16`, by the rule of `quantizes`: the
+   * kernels; norms, biases and position tables stay float32), and keep that copy in the cache
+   * instead of the float32 file: half or a quarter of the bytes on disk. The model computes with
+   * the quantized values, the same on the first load as from the cache; the error each dtype
+   * costs, per model, is on the model cards. Not for a `model.json`, which is stored as it says.
+   */
+  quantize?: QuantizeDtype;
 }
 
 const WEIGHTS_KEYS = [
@@ -57,6 +71,7 @@ const WEIGHTS_KEYS = [
   'timeoutMs',
   'onProgress',
   'cache',
+  'quantize',
 ] as const satisfies readonly (keyof WeightsOptions)[];
 
 export type LoadOptions<O extends CreateOptions = CreateOptions> = O & WeightsOptions;
@@ -88,7 +103,8 @@ export async function loadPretrained<O extends CreateOptions>(
   const resolved = { inputShape: [size, size, 3], numClasses: classes, ...set?.createOptions, ...createOptions } as unknown as O;
   // A wrong creation option fails before a download, not after.
   resolveOptions(entry.name, resolved, { inputSize: size, dropRate: 0 }, entry.extraOptions);
-  const { source, checkpoint } = await fetchWeights(set, options);
+  if (options.quantize !== undefined) checkQuantizeDtype('quantize', options.quantize);
+  const fetched = await fetchWeights(set, options);
 
   const featuresOnly = (resolved as CreateOptions).featuresOnly === true;
   const headless = featuresOnly || (resolved.includeTop ?? true) === false;
@@ -97,16 +113,29 @@ export async function loadPretrained<O extends CreateOptions>(
   // head keeps its initialisation, for training.
   const model = headChanged && !headless ? entry.create(resolved) : withZeroInit(() => entry.create(resolved));
   try {
-    const { renameKey, convention } = keyRenamer(entry, checkpoint.keys());
-    const report = loadStateDict(model, checkpoint, { strict: !headChanged, renameKey, convention });
-    // A model without a head (features only, or includeTop false) must find every weight it has.
-    if (headChanged) checkHeadOnly(entry, model, report, headless);
+    let report: StateDictReport;
+    let convention: string = NATIVE_CONVENTION;
+    let fileConfig: DataConfig | undefined;
+    if ('artifacts' in fetched) {
+      // A TF.js model.json (`zoo convert`): the weights by the model's own names.
+      const skip = headChanged && !headless ? new Set(classifierOf(model)?.layer.weights.map((w) => w.originalName)) : new Set<string>();
+      const r = await loadArtifactWeights(model, fetched.artifacts, { allowExtra: headChanged, skip });
+      report = { loaded: r.loaded, missing: [], unexpected: [], mismatched: [], wrongDtype: [], ignored: r.unused };
+      fileConfig = convertedDataConfig(fetched.artifacts, fetched.source);
+    } else {
+      const { renameKey, convention: found } = keyRenamer(entry, fetched.checkpoint.keys());
+      report = loadStateDict(model, fetched.checkpoint, { strict: !headChanged, renameKey, convention: found });
+      // A model without a head (features only, or includeTop false) must find every weight it has.
+      if (headChanged) checkHeadOnly(entry, model, report, headless);
+      convention = found?.name ?? NATIVE_CONVENTION;
+    }
+    const side = model.inputs[0].shape[1] ?? size;
     const info: LoadedWeights = {
       model: entry.name,
       set,
-      source,
-      convention: convention?.name ?? NATIVE_CONVENTION,
-      dataConfig: dataConfigFor(set, model.inputs[0].shape[1] ?? size),
+      source: fetched.source,
+      convention,
+      dataConfig: set || !fileConfig ? dataConfigFor(set, side) : fileConfig,
       report,
     };
     rememberWeights(model, info);
@@ -114,6 +143,20 @@ export async function loadPretrained<O extends CreateOptions>(
   } catch (err) {
     model.dispose();
     throw err;
+  }
+}
+
+/** The preprocessing `zoo convert` recorded in a model.json (`userDefinedMetadata.zoo.dataConfig`), if any. */
+function convertedDataConfig(artifacts: tf.io.ModelArtifacts, source: string): DataConfig | undefined {
+  const zoo = (artifacts.userDefinedMetadata as Record<string, unknown> | undefined)?.[ZOO_METADATA_KEY] as
+    | Record<string, unknown>
+    | undefined;
+  const recorded = zoo?.dataConfig;
+  if (recorded === undefined) return undefined;
+  try {
+    return dataConfig(recorded as Partial<DataConfig>);
+  } catch (err) {
+    throw new ZooModelJsonError(`${source}: userDefinedMetadata.zoo.dataConfig is not a preprocessing: ${(err as Error).message}`);
   }
 }
 
@@ -180,30 +223,35 @@ function headKeys(model: tfl.LayersModel): Set<string> {
   return keys;
 }
 
-interface Fetched {
-  source: string;
-  checkpoint: ReturnType<typeof readCheckpoint>;
-}
+type Fetched = { source: string; checkpoint: TensorSource } | { source: string; artifacts: tf.io.ModelArtifacts };
 
-/** The set's file (or `from`), checked against the expected hash and parsed once. */
+const isUrl = (text: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+
+/**
+ * The set's file (or `from`), checked against the expected hash and parsed once; with
+ * `quantize`, its quantized copy, which is what the cache keeps (under the URL and the dtype).
+ */
 async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Promise<Fetched> {
   const from = options.from;
+  const q = options.quantize;
   const given = options.sha256 || undefined;
   if (from instanceof Uint8Array || from instanceof ArrayBuffer) {
     const bytes = from instanceof Uint8Array ? from : new Uint8Array(from);
     await checked(bytes, given, 'the bytes given');
-    return { source: 'bytes', checkpoint: readCheckpoint(bytes) };
+    return { source: 'bytes', checkpoint: quantized(readCheckpoint(bytes), q) };
   }
   const expected = options.sha256 === false ? undefined : (options.sha256 ?? (from === undefined ? set?.file.sha256 : undefined));
   let url: string;
   if (from !== undefined) {
     const text = String(from);
-    if (nodeModules() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-      const bytes = await readLocal(text);
-      await checked(bytes, expected, text);
-      return { source: text, checkpoint: readCheckpoint(bytes) };
+    if (nodeModules() && !isUrl(text)) {
+      const local = await readLocal(text);
+      if ('modelJson' in local) return { source: text, artifacts: await readLocalModelJson(local.modelJson, options) };
+      await checked(local.bytes, expected, text);
+      return { source: text, checkpoint: quantized(readCheckpoint(local.bytes), q) };
     }
     url = text;
+    if (/\.json$/i.test(new URL(url, 'http://x/').pathname)) return { source: url, artifacts: await fetchModelJson(url, options) };
   } else {
     url = fileUrl(set!.file, {
       ...(options.hubEndpoint ? { hubEndpoint: options.hubEndpoint } : {}),
@@ -213,26 +261,119 @@ async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Pro
   }
   const cache =
     options.cache === false ? undefined : options.cache === true || options.cache === undefined ? defaultCache() : options.cache;
-  const hit = await cache?.get(url).catch(() => undefined);
-  if (hit && (expected === undefined || hashMatches(hit.sha256, expected))) {
+  const key = q ? `${url}#zoo-quantize=${q}` : url;
+  const hit = await cache?.get(key).catch(() => undefined);
+  if (hit) {
     try {
-      return { source: `cache:${url}`, checkpoint: readCheckpoint(hit.bytes) };
+      const checkpoint = readCheckpoint(hit.bytes);
+      // A quantized copy records the SHA-256 of the file it was made from.
+      const of = q ? (checkpoint as SafetensorsFile).metadata?.[SOURCE_SHA256] : hit.sha256;
+      if (expected === undefined || (typeof of === 'string' && hashMatches(of, expected))) return { source: `cache:${key}`, checkpoint };
     } catch {
       // A cache written by something else: dropped and fetched again below.
     }
+    await cache?.delete(key).catch(() => undefined);
   }
-  if (hit) await cache?.delete(url).catch(() => undefined);
   const bytes = await download(url, {
     timeoutMs: options.timeoutMs ?? weightsEnv.timeoutMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const sha256 = await checked(bytes, expected, url);
+  const sha256 = (await checked(bytes, expected, url)) ?? (cache || q ? await sha256Hex(bytes) : undefined);
   // Only a file that reads as a checkpoint is kept: an error page must not be served from the cache later.
   const checkpoint = readCheckpoint(bytes);
-  if (cache) await cache.put(url, bytes, sha256 ?? (await sha256Hex(bytes))).catch(() => undefined);
-  return { source: url, checkpoint };
+  if (!q) {
+    if (cache) await cache.put(url, bytes, sha256!).catch(() => undefined);
+    return { source: url, checkpoint };
+  }
+  const copy = quantizeCheckpoint(checkpoint, q, { [SOURCE_URL]: url, [SOURCE_SHA256]: sha256! }).bytes;
+  if (cache) await cache.put(key, copy, await sha256Hex(copy)).catch(() => undefined);
+  return { source: url, checkpoint: readSafetensors(copy) };
+}
+
+/** Where a quantized copy records the file it was made from. */
+const SOURCE_URL = 'zoo.source';
+const SOURCE_SHA256 = 'zoo.source.sha256';
+
+/** The checkpoint itself, or (with `quantize`) its quantized copy read back, as the cache would give it. */
+function quantized(checkpoint: TensorSource, q: QuantizeDtype | undefined): TensorSource {
+  return q ? readSafetensors(quantizeCheckpoint(checkpoint, q).bytes) : checkpoint;
+}
+
+function refuseQuantize(options: WeightsOptions, what: string): void {
+  if (options.quantize !== undefined) {
+    throw new ZooOptionError(
+      'quantize',
+      options.quantize,
+      `unset for ${what}`,
+      'A model.json holds its weights as it was written; write a quantized one with `zoo convert --quantize`.',
+    );
+  }
+}
+
+/** The artifacts of a model.json at a URL and its weight files beside it, checked as `loadLayersModelChecked` checks them. */
+async function fetchModelJson(url: string, options: WeightsOptions): Promise<tf.io.ModelArtifacts> {
+  refuseQuantize(options, url);
+  const get = (u: string) =>
+    download(u, {
+      timeoutMs: options.timeoutMs ?? weightsEnv.timeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  const json = await get(url);
+  const parsed = inFile(url, () => readModelJson(json));
+  const buffers = await Promise.all(parsed.paths.map(async (p) => ownBuffer(await get(new URL(p, url).href))));
+  return artifactsOf(url, parsed, buffers);
+}
+
+/** A model.json on disk (Node) and its weight files, which must sit in its folder (symbolic links included). */
+async function readLocalModelJson(path: string, options: WeightsOptions): Promise<tf.io.ModelArtifacts> {
+  refuseQuantize(options, path);
+  const { fs, path: p } = nodeModules()!;
+  const parsed = inFile(path, () => readModelJson(fs.readFileSync(path)));
+  const dir = await fs.promises.realpath(p.dirname(path));
+  const buffers = await Promise.all(
+    parsed.paths.map(async (w) => {
+      let real: string;
+      try {
+        real = await fs.promises.realpath(p.join(dir, w));
+      } catch {
+        throw new ZooModelJsonError(`${path}: weight file ${JSON.stringify(w)} does not exist.`);
+      }
+      const r = p.relative(dir, real);
+      if (r.startsWith('..') || p.isAbsolute(r))
+        throw new ZooModelJsonError(`${path}: weight file ${JSON.stringify(w)} is a link outside its folder.`);
+      return ownBuffer(await readWhole(fs, real));
+    }),
+  );
+  return artifactsOf(path, parsed, buffers);
+}
+
+/** The bytes' buffer when they fill it, else a copy. */
+function ownBuffer(b: Uint8Array): ArrayBuffer {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : (b.slice().buffer as ArrayBuffer);
+}
+
+function artifactsOf(where: string, info: ModelJsonInfo, buffers: ArrayBuffer[]): Promise<tf.io.ModelArtifacts> {
+  inFile(where, () =>
+    checkWeightBytes(
+      info,
+      buffers.map((b) => b.byteLength),
+    ),
+  );
+  return tf.io.getModelArtifactsForJSON(info.json, async (m) => [tf.io.getWeightSpecs(m), buffers]);
+}
+
+/** The model.json reader's errors, with the file they are about. */
+function inFile<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ZooModelJsonError && !err.message.startsWith(where)) throw new ZooModelJsonError(`${where}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Checks the bytes against a published hash (whole or a prefix); returns their full SHA-256, or undefined when none was asked for. */
@@ -249,8 +390,11 @@ async function checked(bytes: Uint8Array, expected: string | undefined, what: st
   return actual;
 }
 
-/** A local checkpoint (Node): a file, or a folder holding `model.safetensors` or a single checkpoint. */
-async function readLocal(path: string): Promise<Uint8Array> {
+/**
+ * A local checkpoint (Node): a file, or a folder holding `model.safetensors`, a TF.js
+ * `model.json` (what `zoo convert` writes) or a single checkpoint; a `.json` file is a model.json.
+ */
+async function readLocal(path: string): Promise<{ bytes: Uint8Array } | { modelJson: string }> {
   const { fs, path: p } = nodeModules()!;
   let stat: import('node:fs').Stats;
   try {
@@ -258,8 +402,9 @@ async function readLocal(path: string): Promise<Uint8Array> {
   } catch {
     throw new ZooOptionError('from', path, 'a URL, an existing file or folder, or the bytes of a checkpoint');
   }
-  if (!stat.isDirectory()) return readWhole(fs, path);
+  if (!stat.isDirectory()) return /\.json$/i.test(path) ? { modelJson: path } : { bytes: await readWhole(fs, path) };
   const files = await fs.promises.readdir(path);
+  if (!files.includes('model.safetensors') && files.includes('model.json')) return { modelJson: p.join(path, 'model.json') };
   const pick = files.includes('model.safetensors')
     ? ['model.safetensors']
     : files.filter((f) => /\.(safetensors|pth|pt|bin|pth\.tar)$/.test(f));
@@ -267,9 +412,9 @@ async function readLocal(path: string): Promise<Uint8Array> {
     throw new ZooOptionError(
       'from',
       path,
-      'a folder with model.safetensors or exactly one checkpoint file',
+      'a folder with model.safetensors, a model.json or exactly one checkpoint file',
       `It holds ${pick.length ? pick.join(', ') : 'no .safetensors or .pth file'}.`,
     );
   }
-  return readWhole(fs, p.join(path, pick[0]));
+  return { bytes: await readWhole(fs, p.join(path, pick[0])) };
 }
