@@ -9,11 +9,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   classify,
   getModel,
+  isQuantizeDtype,
+  MIN_QUANTIZED_VALUES,
   type ModelEntry,
   NATIVE_CONVENTION,
+  QUANTIZE_DTYPES,
+  type QuantizeDtype,
+  type QuantizeReport,
+  quantizingHandler,
   type WeightSet,
   weightsOf,
   withZeroInit,
+  ZOO_METADATA_KEY,
   ZooError,
 } from '@zoo/core-blocks/family';
 import { readImage } from '@zoo/core-blocks/node';
@@ -53,9 +60,10 @@ const COMMANDS = {
   },
   convert: {
     usage:
-      'convert <model> <checkpoint.pth|.safetensors> <out-dir> [--classes N] [--size S]\nconvert <model> --weights <set> <out-dir> [--size S]',
-    about: 'a PyTorch state dict (a .pth or .safetensors file, or a published weight set) into the TF.js layers format',
-    flags: ['weights', 'classes', 'size'],
+      'convert <model> <checkpoint.pth|.safetensors> <out-dir> [--classes N] [--size S] [--quantize float16|uint8|uint16]\nconvert <model> --weights <set> <out-dir> [--size S] [--quantize float16|uint8|uint16]',
+    about:
+      'a PyTorch state dict (a .pth or .safetensors file, or a published weight set) into the TF.js layers format, float32 or with its kernels quantized',
+    flags: ['weights', 'classes', 'size', 'quantize'],
   },
   classify: {
     usage: 'classify <model> <image...> [--weights <set|file>] [--top K]',
@@ -100,6 +108,7 @@ const OPTIONS = {
   weights: { type: 'string' },
   classes: { type: 'string' },
   top: { type: 'string' },
+  quantize: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -412,6 +421,13 @@ function conventionLabel(convention: string): string {
   return convention === NATIVE_CONVENTION ? "the model's own names" : `${convention}'s names (recognised from the checkpoint's keys)`;
 }
 
+function quantizeFlag(value: string): QuantizeDtype {
+  if (!isQuantizeDtype(value)) {
+    throw new UsageError(`--quantize takes ${QUANTIZE_DTYPES.join(', ')}; got \`${value}\`.`);
+  }
+  return value;
+}
+
 function pretrainedLabel(set: WeightSet | null, source: string): string {
   return set ? `${set.name} (${set.publisher})` : source;
 }
@@ -433,10 +449,20 @@ async function convert(rest: string[], values: Values): Promise<number> {
     const size = positiveInt('--size', values.size);
     options.inputShape = [size, size, 3];
   }
+  const quantize = values.quantize === undefined ? null : quantizeFlag(values.quantize);
   const model = await entry.load(options);
   try {
     const info = weightsOf(model)!;
-    const saved = await model.save(fileSaveHandler(outDir));
+    // What a later load needs to know without the catalogue: the model, the weight set and its preprocessing.
+    model.setUserDefinedMetadata({
+      [ZOO_METADATA_KEY]: { model: entry.name, weights: info.set?.name ?? null, source: info.source, dataConfig: info.dataConfig },
+    });
+    let report: QuantizeReport | undefined;
+    const saved = await model.save(
+      quantizingHandler(fileSaveHandler(outDir), quantize, (r) => {
+        report = r;
+      }),
+    );
     const r = info.report;
     console.log(
       `${entry.name}: loaded ${r.loaded.length} tensors from ${pretrainedLabel(info.set, info.source)}, keys in ${conventionLabel(info.convention)}` +
@@ -449,6 +475,15 @@ async function convert(rest: string[], values: Values): Promise<number> {
       `wrote ${join(outDir, 'model.json')} (input ${h}x${w}, ${model.outputs[0].shape[1]} outputs) and ${bytes(saved.modelArtifactsInfo.weightDataBytes ?? 0)} of weights; ` +
         `load it with tf.loadLayersModel once ${entry.package} is imported.`,
     );
+    if (report) {
+      console.log(
+        `quantized ${report.quantized.length} kernels to ${report.dtype}: ${bytes(report.bytesBefore)} -> ${bytes(report.bytesAfter)}; ` +
+          `${report.kept.length} tensors stay float32 (biases, norms, position tables, kernels under ${MIN_QUANTIZED_VALUES} values)` +
+          (report.unrepresentable.length
+            ? `, and ${report.unrepresentable.length} kernels ${report.dtype} cannot hold (such as ${report.unrepresentable[0]})`
+            : ''),
+      );
+    }
     console.log(`preprocessing: resize ${d.resizeSize} (${d.interpolation}), crop ${d.cropSize}, mean [${d.mean}], std [${d.std}]`);
     return 0;
   } finally {
