@@ -11,16 +11,22 @@ import '@tensorflow/tfjs-backend-cpu';
 import {
   cacheStorageCache,
   defineModel,
+  dequantizeValues,
   exportStateDict,
   folderCache,
   hubUrl,
   type ModelEntry,
+  type QuantizeDtype,
+  quantizes,
+  quantizeValues,
+  quantizingHandler,
   toSafetensors,
   type WeightSet,
   weightsEnv,
   weightsOf,
   writeSafetensors,
   ZooCheckpointError,
+  ZooModelJsonError,
   ZooOptionError,
   ZooUnknownWeightsError,
   ZooUnsupportedWeightsError,
@@ -79,6 +85,9 @@ beforeAll(async () => {
     if (path.endsWith('/resolve/main/model.safetensors') || path.startsWith('/files/')) {
       res.writeHead(200, { 'content-length': String(file.length), 'content-type': 'application/octet-stream' });
       res.end(Buffer.from(file));
+    } else if (path.startsWith('/tfjs/')) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(readFileSync(join(dir, path)));
     } else if (path === '/html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><title>Sign in</title>');
@@ -153,6 +162,100 @@ async function rejectsCleanly(p: Promise<unknown>, type: new (...a: never[]) => 
   if (message) expect((err as Error).message).toMatch(message);
   expect(variables()).toBe(before);
 }
+
+/** The served weights as a quantized copy holds them: the kernels the rule picks through the quantizer, the rest as they are. */
+function expectQuantizedWeights(model: tfl.LayersModel, dtype: QuantizeDtype): void {
+  const got = exportStateDict(model);
+  expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+  let quantized = 0;
+  for (const [k, v] of expected) {
+    const q = quantizes(k, v.shape);
+    quantized += Number(q);
+    expect([k, got.get(k)!.data]).toEqual([k, q ? dequantizeValues(quantizeValues(v.data, dtype)!) : v.data]);
+  }
+  expect(quantized).toBe(1); // the 8 -> 1000 classifier; the 216-value stem kernel stays float32
+}
+
+/** Writes a model as `zoo convert` does (model.json, one shard) into `folder`, quantized or not. */
+async function writeTfjs(model: tfl.LayersModel, folder: string, dtype: QuantizeDtype | null): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  await model.save(
+    quantizingHandler(
+      tf.io.withSaveHandler(async (a) => {
+        const data = new Uint8Array(new tf.io.CompositeArrayBuffer(a.weightData ?? []).slice(0));
+        writeFileSync(join(folder, 'weights.bin'), data);
+        const json = {
+          modelTopology: a.modelTopology,
+          format: 'layers-model',
+          weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+          userDefinedMetadata: a.userDefinedMetadata,
+        };
+        writeFileSync(join(folder, 'model.json'), JSON.stringify(json));
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+      }),
+      dtype,
+    ),
+  );
+}
+
+describe('entry.load with quantize, and from a model.json', () => {
+  it('keeps the quantized copy in the cache instead of the file, and computes with the same values on the first load and from the cache', async () => {
+    const cache = folderCache(join(dir, 'quantized-cache'));
+    const path = `/files/tiny-${sha(file).slice(0, 8)}.pth`;
+    const before = hits.get(path) ?? 0;
+    const first = await entry.load({ cache, quantize: 'uint8' });
+    expect(hits.get(path)).toBe(before + 1);
+    expectQuantizedWeights(first, 'uint8');
+    const second = await entry.load({ cache, quantize: 'uint8' });
+    expect(hits.get(path)).toBe(before + 1);
+    expect(weightsOf(second)!.source).toMatch(/^cache:.*#zoo-quantize=uint8$/);
+    expectQuantizedWeights(second, 'uint8');
+    const entries = readdirSync(join(dir, 'quantized-cache', 'weights'));
+    expect(entries).toHaveLength(1);
+    // One float32 value in 4 of the 8000-value kernel becomes one byte: the copy is smaller than the file.
+    const stored = readFileSync(join(dir, 'quantized-cache', 'weights', entries[0], 'data')).length;
+    expect(stored).toBeLessThan(file.length - 3 * 8000 + 1024);
+    // Another dtype is another copy, fetched again.
+    const half = await entry.load({ cache, quantize: 'float16' });
+    expect(hits.get(path)).toBe(before + 2);
+    expectQuantizedWeights(half, 'float16');
+    // The copy records the hash of the file it came from: held against another published hash, it is not used.
+    await rejectsCleanly(entry.load({ cache, quantize: 'uint8', sha256: '0badc0de' }), ZooWeightsIntegrityError);
+    await rejectsCleanly(entry.load({ cache, quantize: 'int4' as QuantizeDtype }), ZooOptionError, /'float16', 'uint8', 'uint16'/);
+    for (const m of [first, second, half]) m.dispose();
+  });
+
+  it('reads a model.json (a folder, a file or a URL), quantized or not, with the same values as a quantized copy', async () => {
+    const source = await entry.load({ from: file, cache: false });
+    await writeTfjs(source, join(dir, 'tfjs', 'f32'), null);
+    await writeTfjs(source, join(dir, 'tfjs', 'u8'), 'uint8');
+    source.dispose();
+    const fromFolder = await entry.load({ from: join(dir, 'tfjs', 'f32') });
+    expectServedWeights(fromFolder);
+    const fromFile = await entry.load({ from: join(dir, 'tfjs', 'u8', 'model.json') });
+    expectQuantizedWeights(fromFile, 'uint8');
+    const fromUrl = await entry.load({ from: `${base}/tfjs/u8/model.json` });
+    expectQuantizedWeights(fromUrl, 'uint8');
+    expect(weightsOf(fromUrl)!.source).toBe(`${base}/tfjs/u8/model.json`);
+    // Features only, and a new head for other classes: everything else loads.
+    const features = await entry.load({ from: join(dir, 'tfjs', 'u8'), featuresOnly: true });
+    expect(exportStateDict(features).get('conv1.weight')!.data).toEqual(expected.get('conv1.weight')!.data);
+    const ten = await entry.load({ from: join(dir, 'tfjs', 'u8'), numClasses: 10 });
+    expect(ten.outputs[0].shape).toEqual([null, 10]);
+    expect(exportStateDict(ten).get('bn1.running_var')!.data).toEqual(expected.get('bn1.running_var')!.data);
+    for (const m of [fromFolder, fromFile, fromUrl, features, ten]) m.dispose();
+  });
+
+  it('refuses quantize with a model.json, and a model.json whose weights do not fit, leaving nothing behind', async () => {
+    await rejectsCleanly(entry.load({ from: join(dir, 'tfjs', 'u8'), quantize: 'uint8' }), ZooOptionError, /zoo convert --quantize/);
+    const json = JSON.parse(readFileSync(join(dir, 'tfjs', 'u8', 'model.json'), 'utf8'));
+    json.weightsManifest[0].weights[0].name = 'elsewhere/kernel';
+    mkdirSync(join(dir, 'tfjs', 'renamed'), { recursive: true });
+    writeFileSync(join(dir, 'tfjs', 'renamed', 'model.json'), JSON.stringify(json));
+    writeFileSync(join(dir, 'tfjs', 'renamed', 'weights.bin'), readFileSync(join(dir, 'tfjs', 'u8', 'weights.bin')));
+    await rejectsCleanly(entry.load({ from: join(dir, 'tfjs', 'renamed') }), ZooModelJsonError, /Missing \(1\): conv1\/kernel/);
+  });
+});
 
 describe('entry.load', () => {
   it('lists the sets with the default first, and takes the default set for the data configuration', () => {
