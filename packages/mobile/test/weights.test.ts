@@ -16,6 +16,9 @@ describe('weight sets', () => {
     [shufflenet_v2_x1_0, { weights: 'IMAGENET1K_V1', format: 'legacy' }],
     [squeezenet1_1, { weights: 'IMAGENET1K_V1' }],
     [mobilenet_v1_100, { weights: 'timm/mobilenetv1_100.ra4_e3600_r224_in1k' }],
+    // A half-precision safetensors file, as some hub repositories hold: float16 tensors read as the
+    // values they stand for (the reference computes with the same rounded values).
+    [mobilenet_v3_small, { weights: 'timm/mobilenetv3_small_100.lamb_in1k', dtype: 'float16', convention: 'timm' }],
   ]);
 });
 

@@ -13,6 +13,9 @@ format or the older non-zip one (torchvision's `.pth`), or safetensors written b
 `safetensors` package (the hub's `model.safetensors`). `--legacy` renames keys back to the names
 torchvision's older files carry, to prove the loader maps them as torchvision's loader does.
 
+`--dtype float16` saves the floating tensors as float16 (the hub's half-precision files), and
+the reference computes with the values rounded to float16, which is what the file holds.
+
 `--timm-kwargs` passes arguments to `timm.create_model` (`{"img_size": 256}`: a fixed-size
 architecture built for another input size, its position tables at that size).
 
@@ -60,8 +63,10 @@ def timm_model(tag, kwargs):
     return timm.create_model(tag, pretrained=False, **kwargs)
 
 
-def save(model, path, fmt, legacy):
+def save(model, path, fmt, legacy, dtype):
     sd = model.state_dict()
+    if dtype == "float16":
+        sd = type(sd)((k, v.half() if v.is_floating_point() else v) for k, v in sd.items())
     if legacy:
         rename = LEGACY[legacy]
         sd = type(sd)((rename(k), v) for k, v in sd.items())
@@ -92,7 +97,13 @@ def checkpoint(a):
         model.load_state_dict(sd)
     else:
         randomise(model, a.seed, a.calib_size, a.residual_norms, a.residual_gain)
-        save(model, a.checkpoint, a.format, a.legacy)
+        if a.dtype == "float16":
+            # The file holds float16 values: the reference computes with those, rounded as .half() rounds them.
+            with torch.no_grad():
+                for t in model.state_dict().values():
+                    if t.is_floating_point():
+                        t.copy_(t.half().float())
+        save(model, a.checkpoint, a.format, a.legacy, a.dtype)
     write_io(model, a.io, a.seed, a.batch)
 
 
@@ -130,6 +141,7 @@ def main():
     c.add_argument("--set", default=None, help="torchvision weights enum member")
     c.add_argument("--format", choices=["zip", "legacy", "safetensors"], required=True)
     c.add_argument("--legacy", choices=sorted(LEGACY), default=None)
+    c.add_argument("--dtype", choices=["float32", "float16"], default="float32", help="the floating tensors' dtype in the file")
     c.add_argument("--timm-kwargs", default="{}", help="JSON keyword arguments of timm.create_model (img_size for another input size)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--calib-size", type=int, default=224)

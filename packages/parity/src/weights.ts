@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { findWeightSet, type ModelEntry, type WeightSet, weightsOf } from '@zoo/core-blocks/family';
+import { findWeightSet, type ModelEntry, readSafetensors, type WeightSet, weightsOf } from '@zoo/core-blocks/family';
 import { compareWithReference, type ParityResult } from './check.js';
 import { fixturesPassed, fixturesRoot } from './fixtures.js';
 import { ensureTimm, ensureTorch, runPython } from './python.js';
@@ -19,6 +19,8 @@ export interface WeightParityOptions {
   weights: string;
   /** How the checkpoint is written: default the set's own format (torchvision's `.pth` zip, the hub's safetensors). */
   format?: 'zip' | 'legacy' | 'safetensors';
+  /** The floating tensors' dtype in the file (default float32): float16 as the hub's half-precision safetensors; the reference computes with the rounded values. */
+  dtype?: 'float32' | 'float16';
   /** Write the key names torchvision's older files carry (`densenet`, `vit`), to prove they map. */
   legacyKeys?: 'densenet' | 'vit';
   /** Images per batch (default 2). */
@@ -45,8 +47,15 @@ export interface WeightParityResult extends ParityResult {
   checkpointBytes: number;
   /** The key convention the loader recognised in the checkpoint. */
   convention: string;
+  /** The dtypes of the checkpoint's tensors (safetensors files; empty for a .pth). */
+  fileDtypes: readonly string[];
   /** Every size compared (the first is `size` and the fields above). */
   bySize: readonly { size: number; relative: number; maxAbsDiff: number; maxAbsRef: number }[];
+}
+
+function dtypesOf(bytes: Uint8Array): string[] {
+  const file = readSafetensors(bytes);
+  return [...new Set(file.keys().map((k) => file.info(k)!.dtype))].sort();
 }
 
 /** A server on 127.0.0.1 that serves one file at one path and 404 elsewhere; no kept-alive sockets outlive it. */
@@ -95,6 +104,7 @@ export async function checkWeightSetParity(entry: ModelEntry, options: WeightPar
   const args = [
     ...['--publisher', set.publisher, '--model', reference, ...(set.publisher === 'torchvision' ? ['--set', set.name] : [])],
     ...['--format', format, ...(options.legacyKeys ? ['--legacy', options.legacyKeys] : [])],
+    ...(options.dtype === 'float16' ? ['--dtype', 'float16'] : []),
     ...['--seed', String(seed), '--calib-size', String(size), '--batch', String(batch)],
     ...(options.residualNorms ? ['--residual-norms', options.residualNorms] : []),
     ...(options.residualGain !== undefined ? ['--residual-gain', String(options.residualGain)] : []),
@@ -152,6 +162,7 @@ export async function checkWeightSetParity(entry: ModelEntry, options: WeightPar
       url,
       checkpointBytes: bytes.length,
       convention,
+      fileDtypes: format === 'safetensors' ? dtypesOf(bytes) : [],
       bySize: results.map((r) => ({ size: r.size, relative: r.relative, maxAbsDiff: r.maxAbsDiff, maxAbsRef: r.maxAbsRef })),
     };
   } finally {

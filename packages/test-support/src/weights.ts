@@ -127,10 +127,12 @@ export function itTakesTheDefaultSetsPreprocessing(catalog: readonly ModelEntry[
 export function itLoadsWeightSetsLikeTheReference(
   cases: readonly (readonly [ModelEntry, WeightParityOptions & { convention?: string }])[],
 ): void {
-  it.each(cases.map(([e, o]) => [e.name, o.weights, (o.sizes ?? []).join(', ') || 'its size', e, o] as const))(
-    '%s with %s at %s: loaded by name from a local server, equals the reference',
-    async (_n, _w, _s, entry, options) => {
+  it.each(cases.map(([e, o]) => [e.name, o.weights, o.dtype ?? 'float32', (o.sizes ?? []).join(', ') || 'its size', e, o] as const))(
+    '%s with %s (%s) at %s: loaded by name from a local server, equals the reference',
+    async (_n, _w, _d, _s, entry, options) => {
       const r = await checkWeightSetParity(entry, options);
+      // A half-precision file holds float16 tensors and no float32 one (integer buffers aside).
+      if (options.dtype === 'float16') expect(r.fileDtypes.filter((d) => d.startsWith('F'))).toEqual(['F16']);
       const set = entry.weights.find((s) => s.name === options.weights || s.name === `timm/${options.weights}`)!;
       const sizes = options.sizes?.length ? options.sizes : [set.preprocessing.inputSize];
       for (const b of r.bySize) expect(b.relative).toBeLessThanOrEqual(options.tolerance ?? 1e-4);
