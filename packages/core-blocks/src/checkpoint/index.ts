@@ -49,6 +49,8 @@ export {
   type QuantizeReport,
   quantizeArtifacts,
   quantizeCheckpoint,
+  quantizes,
+  quantizeValues,
   quantizingHandler,
   sealArtifacts,
   ZOO_METADATA_KEY,
@@ -64,8 +66,6 @@ export {
   QUANTIZE_DTYPES,
   type QuantizeDtype,
   type QuantizedValues,
-  quantizes,
-  quantizeValues,
   ZooQuantizeError,
 } from './quantized-values.js';
 export {

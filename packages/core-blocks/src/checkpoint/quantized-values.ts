@@ -1,5 +1,5 @@
 import { ZooOptionError } from '../errors.js';
-import { floatToHalf, halfToFloatTable } from './dtypes.js';
+import { halfToFloatTable } from './dtypes.js';
 import { ZooCheckpointError } from './errors.js';
 
 /**
@@ -43,19 +43,6 @@ export function checkQuantizeDtype(what: string, d: unknown): QuantizeDtype {
   return d;
 }
 
-/**
- * Whether a weight is one the rule quantizes: a kernel by its name (TF.js's `.../kernel`,
- * `depthwise_kernel`...; PyTorch's `*.weight`, `in_proj_weight`) of two or more dimensions and at
- * least `MIN_QUANTIZED_VALUES` values. PyTorch's normalisation weights are one-dimensional, and
- * its position tables, tokens and bias tables are not named `weight`, so both conventions pick
- * the same tensors of a model.
- */
-export function quantizes(name: string, shape: readonly number[]): boolean {
-  const last = name.split(/[/.]/).pop() ?? '';
-  const kernel = /kernel$/.test(last) || last === 'weight' || last.endsWith('_weight');
-  return kernel && shape.length >= 2 && shape.reduce((a, b) => a * b, 1) >= MIN_QUANTIZED_VALUES;
-}
-
 /** A tensor's quantized bytes and, for the integer dtypes, its affine parameters. */
 export interface QuantizedValues {
   dtype: QuantizeDtype;
@@ -64,49 +51,6 @@ export interface QuantizedValues {
   /** uint8 and uint16 only: `value = q * scale + min`; scale 0 for a constant tensor. */
   scale?: number;
   min?: number;
-}
-
-/**
- * Quantizes values; null when float16 cannot hold them (a value beyond its range, or not
- * finite), and for the integer dtypes when a value is not finite.
- *
- * uint8/uint16: the range is widened to hold 0 and the minimum moved by less than a step so that
- * 0 falls on a step (zeros stay exact, as in TF.js's converter and ONNX Runtime's quantizer);
- * each value is rounded to the nearest step, so the error is at most half a step
- * (`(max - min) / 255 / 2` for uint8). A constant tensor gets scale 0 and min its value: exact.
- * float16: round to nearest even, as PyTorch's `.half()`.
- */
-export function quantizeValues(values: Float32Array, dtype: QuantizeDtype): QuantizedValues | null {
-  const n = values.length;
-  if (dtype === 'float16') {
-    const out = new Uint16Array(n);
-    for (let i = 0; i < n; i++) {
-      const h = floatToHalf(values[i]);
-      if ((h & 0x7c00) === 0x7c00) return null;
-      out[i] = h;
-    }
-    return { dtype, bytes: littleEndian(out) };
-  }
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) return null;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const qmax = dtype === 'uint8' ? 255 : 65535;
-  const q = dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
-  if (n === 0 || lo === hi) return { dtype, bytes: littleEndian(q), scale: 0, min: n === 0 ? 0 : lo };
-  lo = Math.min(lo, 0);
-  hi = Math.max(hi, 0);
-  const scale = (hi - lo) / qmax;
-  const min = -Math.round(-lo / scale) * scale;
-  for (let i = 0; i < n; i++) {
-    const s = Math.round((values[i] - min) / scale);
-    q[i] = Math.min(Math.max(s, 0), qmax);
-  }
-  return { dtype, bytes: littleEndian(q), scale, min };
 }
 
 /** The values quantized bytes stand for, computed as `tf.io.decodeWeights` computes them. */
@@ -123,14 +67,6 @@ export function dequantizeValues(q: QuantizedValues): Float32Array {
   const wide = q.dtype === 'uint16';
   const out = new Float32Array(q.bytes.byteLength / (wide ? 2 : 1));
   for (let i = 0; i < out.length; i++) out[i] = (wide ? view.getUint16(2 * i, true) : q.bytes[i]) * scale + min;
-  return out;
-}
-
-function littleEndian(a: Uint8Array | Uint16Array): Uint8Array {
-  if (a instanceof Uint8Array) return a;
-  const out = new Uint8Array(a.length * 2);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < a.length; i++) view.setUint16(2 * i, a[i], true);
   return out;
 }
 

@@ -1,11 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type CheckpointConvention, detectConvention, NATIVE_CONVENTION } from '../checkpoint/convention.js';
 import type { StateDictReport } from '../checkpoint/errors.js';
-import { loadArtifactWeights } from '../checkpoint/load-layers-model.js';
-import { checkWeightBytes, type ModelJsonInfo, readModelJson, ZooModelJsonError } from '../checkpoint/model-json.js';
 import { readCheckpoint } from '../checkpoint/pth.js';
-import { quantizeCheckpoint, ZOO_METADATA_KEY } from '../checkpoint/quantize.js';
 import { checkQuantizeDtype, type QuantizeDtype } from '../checkpoint/quantized-values.js';
 import { readSafetensors, type SafetensorsFile, type TensorSource } from '../checkpoint/safetensors.js';
 import { loadStateDict, stateDictParams } from '../checkpoint/state-dict.js';
@@ -116,12 +112,9 @@ export async function loadPretrained<O extends CreateOptions>(
     let report: StateDictReport;
     let convention: string = NATIVE_CONVENTION;
     let fileConfig: DataConfig | undefined;
-    if ('artifacts' in fetched) {
+    if ('load' in fetched) {
       // A TF.js model.json (`zoo convert`): the weights by the model's own names.
-      const skip = headChanged && !headless ? new Set(classifierOf(model)?.layer.weights.map((w) => w.originalName)) : new Set<string>();
-      const r = await loadArtifactWeights(model, fetched.artifacts, { allowExtra: headChanged, skip });
-      report = { loaded: r.loaded, missing: [], unexpected: [], mismatched: [], wrongDtype: [], ignored: r.unused };
-      fileConfig = convertedDataConfig(fetched.artifacts, fetched.source);
+      ({ report, dataConfig: fileConfig } = await fetched.load(model, { headChanged, headless }));
     } else {
       const { renameKey, convention: found } = keyRenamer(entry, fetched.checkpoint.keys());
       report = loadStateDict(model, fetched.checkpoint, { strict: !headChanged, renameKey, convention: found });
@@ -143,20 +136,6 @@ export async function loadPretrained<O extends CreateOptions>(
   } catch (err) {
     model.dispose();
     throw err;
-  }
-}
-
-/** The preprocessing `zoo convert` recorded in a model.json (`userDefinedMetadata.zoo.dataConfig`), if any. */
-function convertedDataConfig(artifacts: tf.io.ModelArtifacts, source: string): DataConfig | undefined {
-  const zoo = (artifacts.userDefinedMetadata as Record<string, unknown> | undefined)?.[ZOO_METADATA_KEY] as
-    | Record<string, unknown>
-    | undefined;
-  const recorded = zoo?.dataConfig;
-  if (recorded === undefined) return undefined;
-  try {
-    return dataConfig(recorded as Partial<DataConfig>);
-  } catch (err) {
-    throw new ZooModelJsonError(`${source}: userDefinedMetadata.zoo.dataConfig is not a preprocessing: ${(err as Error).message}`);
   }
 }
 
@@ -223,7 +202,9 @@ function headKeys(model: tfl.LayersModel): Set<string> {
   return keys;
 }
 
-type Fetched = { source: string; checkpoint: TensorSource } | { source: string; artifacts: tf.io.ModelArtifacts };
+import type { ModelJsonSource } from './model-json-source.js';
+
+type Fetched = { source: string; checkpoint: TensorSource } | ({ source: string } & ModelJsonSource);
 
 const isUrl = (text: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
 
@@ -238,7 +219,7 @@ async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Pro
   if (from instanceof Uint8Array || from instanceof ArrayBuffer) {
     const bytes = from instanceof Uint8Array ? from : new Uint8Array(from);
     await checked(bytes, given, 'the bytes given');
-    return { source: 'bytes', checkpoint: quantized(readCheckpoint(bytes), q) };
+    return { source: 'bytes', checkpoint: await quantized(readCheckpoint(bytes), q) };
   }
   const expected = options.sha256 === false ? undefined : (options.sha256 ?? (from === undefined ? set?.file.sha256 : undefined));
   let url: string;
@@ -246,12 +227,16 @@ async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Pro
     const text = String(from);
     if (nodeModules() && !isUrl(text)) {
       const local = await readLocal(text);
-      if ('modelJson' in local) return { source: text, artifacts: await readLocalModelJson(local.modelJson, options) };
+      if ('modelJson' in local) {
+        return { source: text, ...(await (await import('./model-json-source.js')).readLocalModelJson(local.modelJson, options)) };
+      }
       await checked(local.bytes, expected, text);
-      return { source: text, checkpoint: quantized(readCheckpoint(local.bytes), q) };
+      return { source: text, checkpoint: await quantized(readCheckpoint(local.bytes), q) };
     }
     url = text;
-    if (/\.json$/i.test(new URL(url, 'http://x/').pathname)) return { source: url, artifacts: await fetchModelJson(url, options) };
+    if (/\.json$/i.test(new URL(url, 'http://x/').pathname)) {
+      return { source: url, ...(await (await import('./model-json-source.js')).fetchModelJson(url, options)) };
+    }
   } else {
     url = fileUrl(set!.file, {
       ...(options.hubEndpoint ? { hubEndpoint: options.hubEndpoint } : {}),
@@ -287,6 +272,7 @@ async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Pro
     if (cache) await cache.put(url, bytes, sha256!).catch(() => undefined);
     return { source: url, checkpoint };
   }
+  const { quantizeCheckpoint } = await import('../checkpoint/quantize.js');
   const copy = quantizeCheckpoint(checkpoint, q, { [SOURCE_URL]: url, [SOURCE_SHA256]: sha256! }).bytes;
   if (cache) await cache.put(key, copy, await sha256Hex(copy)).catch(() => undefined);
   return { source: url, checkpoint: readSafetensors(copy) };
@@ -296,84 +282,14 @@ async function fetchWeights(set: WeightSet | null, options: WeightsOptions): Pro
 const SOURCE_URL = 'zoo.source';
 const SOURCE_SHA256 = 'zoo.source.sha256';
 
-/** The checkpoint itself, or (with `quantize`) its quantized copy read back, as the cache would give it. */
-function quantized(checkpoint: TensorSource, q: QuantizeDtype | undefined): TensorSource {
-  return q ? readSafetensors(quantizeCheckpoint(checkpoint, q).bytes) : checkpoint;
-}
-
-function refuseQuantize(options: WeightsOptions, what: string): void {
-  if (options.quantize !== undefined) {
-    throw new ZooOptionError(
-      'quantize',
-      options.quantize,
-      `unset for ${what}`,
-      'A model.json holds its weights as it was written; write a quantized one with `zoo convert --quantize`.',
-    );
-  }
-}
-
-/** The artifacts of a model.json at a URL and its weight files beside it, checked as `loadLayersModelChecked` checks them. */
-async function fetchModelJson(url: string, options: WeightsOptions): Promise<tf.io.ModelArtifacts> {
-  refuseQuantize(options, url);
-  const get = (u: string) =>
-    download(u, {
-      timeoutMs: options.timeoutMs ?? weightsEnv.timeoutMs,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-  const json = await get(url);
-  const parsed = inFile(url, () => readModelJson(json));
-  const buffers = await Promise.all(parsed.paths.map(async (p) => ownBuffer(await get(new URL(p, url).href))));
-  return artifactsOf(url, parsed, buffers);
-}
-
-/** A model.json on disk (Node) and its weight files, which must sit in its folder (symbolic links included). */
-async function readLocalModelJson(path: string, options: WeightsOptions): Promise<tf.io.ModelArtifacts> {
-  refuseQuantize(options, path);
-  const { fs, path: p } = nodeModules()!;
-  const parsed = inFile(path, () => readModelJson(fs.readFileSync(path)));
-  const dir = await fs.promises.realpath(p.dirname(path));
-  const buffers = await Promise.all(
-    parsed.paths.map(async (w) => {
-      let real: string;
-      try {
-        real = await fs.promises.realpath(p.join(dir, w));
-      } catch {
-        throw new ZooModelJsonError(`${path}: weight file ${JSON.stringify(w)} does not exist.`);
-      }
-      const r = p.relative(dir, real);
-      if (r.startsWith('..') || p.isAbsolute(r))
-        throw new ZooModelJsonError(`${path}: weight file ${JSON.stringify(w)} is a link outside its folder.`);
-      return ownBuffer(await readWhole(fs, real));
-    }),
-  );
-  return artifactsOf(path, parsed, buffers);
-}
-
-/** The bytes' buffer when they fill it, else a copy. */
-function ownBuffer(b: Uint8Array): ArrayBuffer {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : (b.slice().buffer as ArrayBuffer);
-}
-
-function artifactsOf(where: string, info: ModelJsonInfo, buffers: ArrayBuffer[]): Promise<tf.io.ModelArtifacts> {
-  inFile(where, () =>
-    checkWeightBytes(
-      info,
-      buffers.map((b) => b.byteLength),
-    ),
-  );
-  return tf.io.getModelArtifactsForJSON(info.json, async (m) => [tf.io.getWeightSpecs(m), buffers]);
-}
-
-/** The model.json reader's errors, with the file they are about. */
-function inFile<T>(where: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof ZooModelJsonError && !err.message.startsWith(where)) throw new ZooModelJsonError(`${where}: ${err.message}`);
-    throw err;
-  }
+/**
+ * The checkpoint itself, or (with `quantize`) its quantized copy read back, as the cache would
+ * give it. The quantizer is its own chunk, fetched by an app only when it quantizes.
+ */
+async function quantized(checkpoint: TensorSource, q: QuantizeDtype | undefined): Promise<TensorSource> {
+  if (!q) return checkpoint;
+  const { quantizeCheckpoint } = await import('../checkpoint/quantize.js');
+  return readSafetensors(quantizeCheckpoint(checkpoint, q).bytes);
 }
 
 /** Checks the bytes against a published hash (whole or a prefix); returns their full SHA-256, or undefined when none was asked for. */
