@@ -35,6 +35,7 @@ export default defineConfig({
           items: [
             { text: 'Install only @zoo/mobile', link: '/guides/install-mobile' },
             { text: 'Import weights', link: '/guides/import-weights' },
+            { text: 'Smaller weight files', link: '/guides/quantization' },
             { text: 'Fine-tune a backbone', link: '/guides/fine-tuning' },
             { text: 'Contribute a family', link: '/guides/contribute-a-family' },
           ],

@@ -12,12 +12,15 @@ import { getReference, referenceAbout, referenceDataSha256 } from '@zoo/referenc
 import {
   backendsBlock,
   cardPage,
+  checkQuantization,
   inferenceBenchBlock,
   innovationIndexPage,
   innovationPage,
   latencyNote,
   modelIndexPage,
   publishedTable,
+  quantizationFashionTable,
+  quantizationTable,
 } from './pages.mjs';
 import { weightsTable } from './weights-table.mjs';
 
@@ -72,6 +75,10 @@ const latency = readOptionalJson(join(app, 'measured', 'latency.json'));
 const inferenceBench = readOptionalJson(process.env.ZOO_INFERENCE_BENCH ?? join(app, 'measured', 'inference-bench.json'));
 // Each family's representative on every backend against the cpu (`pnpm --filter @zoo/backends measure`).
 const backends = readOptionalJson(join(app, 'measured', 'backends.json'));
+// Every model's weight file as float32, float16, uint8 and uint16, and each format's logit error
+// (scripts/measure-quantization.mjs, committed); checked below against the catalog: every model
+// must have its figures.
+const quantization = readOptionalJson(join(app, 'measured', 'quantization.json'));
 const models = [];
 for (const family of families) {
   for (const entry of family.catalog) {
@@ -199,7 +206,8 @@ const site = {
 };
 writeFileSync(join(out, 'data', 'site.json'), JSON.stringify(site));
 
-for (const m of models) writeFileSync(join(out, 'models', `${m.name}.md`), cardPage(m, innovations, backends));
+if (quantization) checkQuantization(quantization, models);
+for (const m of models) writeFileSync(join(out, 'models', `${m.name}.md`), cardPage(m, innovations, backends, quantization));
 writeFileSync(join(out, 'models', 'index.md'), modelIndexPage(models, families));
 for (const inv of innovations) writeFileSync(join(out, 'innovations', `${inv.id}.md`), innovationPage(inv, models));
 writeFileSync(join(out, 'innovations', 'index.md'), innovationIndexPage(innovations));
@@ -215,6 +223,8 @@ const blocks = {
   '<!-- zoo:latency -->': latencyNote(latency, models),
   '<!-- zoo:inference-bench -->': inferenceBenchBlock(inferenceBench, models),
   '<!-- zoo:backends -->': backendsBlock(backends),
+  '<!-- zoo:quantization -->': quantizationTable(quantization, models),
+  '<!-- zoo:quantization-fashion -->': quantizationFashionTable(quantization),
   '<!-- zoo:about -->': referenceAbout.replace(/[<>{}|*_]/g, (c) => `&#${c.charCodeAt(0)};`),
 };
 for (const file of walk(out).filter((f) => f.endsWith('.md'))) {

@@ -23,6 +23,12 @@ const COMMON_OPTIONS = [
 const entryExpr = (m, importName) => importName ?? `catalog.find((e) => e.name === '${m.name}')!`;
 const loadLine = (m, importName, options) => `const model = await ${entryExpr(m, importName)}.load(${options});`;
 
+/** The weight set a card's snippets load: the default one where it loads, else the first that does; null if none does. */
+const defaultLoadableSet = (m) => {
+  const loads = m.weights.filter((s) => !s.unsupported);
+  return loads.find((s) => s.isDefault) ?? loads[0] ?? null;
+};
+
 /** The model card's weight sets: each with its accuracy at its resolution, preprocessing, size and license, and the one-line load. */
 function weightsSection(m, importName) {
   const sets = m.weights;
@@ -44,7 +50,7 @@ function weightsSection(m, importName) {
         '',
       ]
     : [`No weights are published for ${code(m.name)} by torchvision, timm or its authors; load your own checkpoint with \`from\`.`, ''];
-  const first = loads.find((s) => s.isDefault) ?? loads[0];
+  const first = defaultLoadableSet(m);
   return [
     ...lines,
     '```ts',
@@ -72,7 +78,7 @@ function weightsSection(m, importName) {
   ];
 }
 
-export function cardPage(m, innovations, backends = null) {
+export function cardPage(m, innovations, backends = null, quantization = null) {
   const used = innovations.filter((i) => i.families.includes(m.family));
   const ref = m.reference;
   const importName = m.namedExport ? m.name : null;
@@ -191,6 +197,10 @@ export function cardPage(m, innovations, backends = null) {
     '## Weights',
     '',
     ...weightsSection(m, importName),
+    '',
+    '## Download size',
+    '',
+    ...downloadSection(m, quantization),
     '',
     '## Backends',
     '',
@@ -457,5 +467,149 @@ export function backendsBlock(backends) {
     ),
     '',
     '</div>',
+  ].join('\n');
+}
+
+/** The weight file formats measured/quantization.json holds, float32 first (the reference). */
+export const QUANTIZATION_FORMATS = ['float32', 'float16', 'uint8', 'uint16'];
+/** A relative error as a percentage of the logits' range, two significant digits. */
+const pct = (e) => (e === 0 ? '0' : `${(100 * e).toPrecision(2)} %`);
+const day = (iso) => esc(new Date(iso).toISOString().slice(0, 10));
+
+/**
+ * Checks measured/quantization.json (scripts/measure-quantization.mjs writes it) against the
+ * catalog: its shape, and a figure for every format of every model. A model without one stops the
+ * build: a card must not show another model's size or none at all.
+ */
+export function checkQuantization(quantization, models) {
+  const problems = [];
+  if (typeof quantization.measuredAt !== 'string') problems.push('measuredAt is not a string');
+  if (typeof quantization.tfjs !== 'string') problems.push('tfjs is not a string');
+  if (!quantization.models || typeof quantization.models !== 'object') problems.push('models is missing');
+  if (problems.length) throw new Error(`docs: measured/quantization.json is malformed: ${problems.join('; ')}`);
+  const missing = models.map((m) => m.name).filter((name) => !(name in quantization.models));
+  if (missing.length) {
+    throw new Error(
+      `docs: measured/quantization.json has no figures for ${missing.length} of the ${models.length} models (${missing.join(', ')}): ` +
+        'run `pnpm --filter @zoo/docs measure:quantization --resume` (it measures the models the file lacks) and commit the file.',
+    );
+  }
+  for (const m of models) {
+    if (!Number.isFinite(quantization.models[m.name].inputRoundingError)) {
+      throw new Error(`docs: measured/quantization.json is malformed: ${m.name} has no finite inputRoundingError`);
+    }
+    for (const f of QUANTIZATION_FORMATS) {
+      const r = quantization.models[m.name].formats?.[f];
+      if (!r || !(r.bytesOnDisk > 0) || !Number.isFinite(r.maxRelativeLogitError)) {
+        throw new Error(`docs: measured/quantization.json is malformed: ${m.name} has no bytes on disk or no finite error for ${f}`);
+      }
+    }
+  }
+}
+
+/** A model card's download sizes: bytes on disk and logit error of each format (measured/quantization.json), and how to get each. */
+export function downloadSection(m, quantization) {
+  const first = defaultLoadableSet(m);
+  const how = [
+    'Convert to a quantized file with `--quantize` (`float16`, `uint8` or `uint16`), or quantize the weights as they load',
+    '(the quantized copy is what the cache keeps):',
+    '',
+    '```sh',
+    first
+      ? `npx -p @zoo/profiler zoo convert ${m.name} --weights ${first.name} out/${m.name} --quantize uint8`
+      : `npx -p @zoo/profiler zoo convert ${m.name} ${m.name}.pth out/${m.name} --quantize uint8`,
+    '```',
+    '',
+    '```ts',
+    "import { createModel } from '@zoo/core-blocks';",
+    `import '${m.package}/register';`,
+    '',
+    first
+      ? `const model = await createModel('${m.name}', { pretrained: true, quantize: 'float16' });`
+      : `const model = await createModel('${m.name}', { from: '/weights/${m.name}.pth', quantize: 'float16' }); // your checkpoint`,
+    '```',
+    '',
+    'The formats, what stays float32 and why, and how the errors were measured: [Smaller weight files](/guides/quantization).',
+  ];
+  const q = quantization?.models?.[m.name];
+  if (!q) return ['No download sizes have been measured: `pnpm --filter @zoo/docs measure:quantization` writes them.', '', ...how];
+  const base = q.formats.float32.bytesOnDisk;
+  return [
+    'The weights on disk in the TF.js layers format (`model.json` and its 4 MiB shards, as `zoo convert` writes them), float32',
+    'and with the kernels quantized; biases, norms, layer scales, position tables and kernels under 1024 values stay float32.',
+    `The error is the largest change of a logit relative to the logits' range, max |q − f32| / max |f32|, for one seeded image at ${q.inputSize}×${q.inputSize}`,
+    `with seeded random weights (not the published ones), measured ${day(quantization.measuredAt)} with TensorFlow.js ${esc(quantization.tfjs)} on ${esc(quantization.backend)}.`,
+    '',
+    `<div class="zoo-table-scroll"><table data-test="download-size" data-model="${esc(m.name)}">`,
+    '<thead><tr><th>format</th><th class="num">on disk</th><th class="num">of float32</th><th class="num">kernels quantized</th><th class="num">weights kept float32</th><th class="num">max relative logit error</th></tr></thead>',
+    '<tbody>',
+    ...QUANTIZATION_FORMATS.map((f) => {
+      const r = q.formats[f];
+      const kept = r.unrepresentable ? `${int(r.keptFloat32)} (+ ${int(r.unrepresentable)} out of range)` : int(r.keptFloat32);
+      return (
+        `<tr data-format="${f}" data-bytes="${r.bytesOnDisk}" data-error="${r.maxRelativeLogitError}"><td>${f}</td>` +
+        `<td class="num">${mb(r.bytesOnDisk)}</td><td class="num">${((100 * r.bytesOnDisk) / base).toFixed(1)} %</td>` +
+        `<td class="num">${int(r.quantized)}</td><td class="num">${kept}</td><td class="num">${f === 'float32' ? '— (the reference)' : pct(r.maxRelativeLogitError)}</td></tr>`
+      );
+    }),
+    '</tbody></table></div>',
+    '',
+    `For scale: rounding the image itself at float16's precision (each value times 1 ± 2⁻¹¹) moves this float32 model's logits by ${pct(q.inputRoundingError)}.`,
+    'A model, with these weights, that amplifies so small a change amplifies the kernels’ rounding as much: compare a format’s error with this figure',
+    'rather than with another model’s ([why](/guides/quantization#every-model)).',
+    '',
+    ...how,
+  ];
+}
+
+/** The guide's table of every model: float32 size, and each quantized format's size and logit error. */
+export function quantizationTable(quantization, models) {
+  if (!quantization)
+    return 'No download sizes have been measured yet: run `pnpm --filter @zoo/docs measure:quantization` and commit `measured/quantization.json`.';
+  const m = quantization.machine;
+  return [
+    `Measured ${day(quantization.measuredAt)} by \`pnpm --filter @zoo/docs measure:quantization\` on ${esc(m.cpuModel)} (${m.cpus} CPUs), Node ${esc(m.node)},`,
+    `TensorFlow.js ${esc(quantization.tfjs)} ${esc(quantization.backend)} backend with ${quantization.threads} thread, seed ${quantization.seed}, in ${Math.round(quantization.durationS / 60)} minutes.`,
+    'Sizes in MiB on disk (`model.json` included); the error is max |q − f32| / max |f32| of the logits, in % of their range;',
+    '*image ± 2⁻¹¹* is the float32 model’s error when the image, not the weights, is rounded at float16’s precision.',
+    '',
+    '<div class="zoo-table-scroll"><table data-test="quantization">',
+    '<thead><tr><th>model</th><th class="num">float32</th><th class="num">float16</th><th class="num">error</th><th class="num">uint8</th><th class="num">error</th><th class="num">uint16</th><th class="num">error</th><th class="num" title="the float32 model\'s logit error when the image is rounded at float16\'s precision (each value times 1 ± 2⁻¹¹)">image ± 2⁻¹¹</th></tr></thead>',
+    '<tbody>',
+    ...models.map((x) => {
+      const f = quantization.models[x.name].formats;
+      const cell = (d) =>
+        `<td class="num">${(f[d].bytesOnDisk / 2 ** 20).toFixed(1)}</td><td class="num">${pct(f[d].maxRelativeLogitError)}</td>`;
+      return `<tr data-model="${esc(x.name)}"><td><a href="/models/${esc(x.name)}.html">${esc(x.name)}</a></td><td class="num">${(f.float32.bytesOnDisk / 2 ** 20).toFixed(1)}</td>${cell('float16')}${cell('uint8')}${cell('uint16')}<td class="num">${pct(quantization.models[x.name].inputRoundingError)}</td></tr>`;
+    }),
+    '</tbody></table></div>',
+    ...(quantization.notes?.length
+      ? ['', '<details><summary>Notes from the run</summary>', '', ...quantization.notes.map((n) => `- ${esc(n)}`), '', '</details>']
+      : []),
+  ].join('\n');
+}
+
+/** The guide's Fashion-MNIST table: a fine-tuned model's accuracy and top-1 agreement with float32 in each format. */
+export function quantizationFashionTable(quantization) {
+  const r = quantization?.fashionMnist;
+  if (!r) return 'The Fashion-MNIST check has not been run: `pnpm --filter @zoo/docs measure:quantization` runs it after the models.';
+  const o = r.options;
+  return [
+    `${code(r.model)} fine-tuned on Fashion-MNIST as \`packages/mobile/test/fine-tune.test.ts\` does it (${o.size} px, batch ${o.batch},`,
+    `${o.frozenSteps} steps with the backbone frozen, then ${o.unfrozenSteps} with its last stage unfrozen; held-out accuracy ${r.frozenAccuracy.toFixed(3)} after the first phase,`,
+    `${r.unfrozenAccuracy.toFixed(3)} after the second; an image-blind classifier gets ${r.majorityShare.toFixed(3)}), then saved in each format, read back`,
+    `and run on the ${r.testImages} held-out images. *Agreement*: the share of images whose top-1 class is float32's.`,
+    '',
+    '<div class="zoo-table-scroll"><table data-test="quantization-fashion">',
+    '<thead><tr><th>format</th><th class="num">on disk</th><th class="num">held-out accuracy</th><th class="num">top-1 agreement with float32</th></tr></thead>',
+    '<tbody>',
+    ...QUANTIZATION_FORMATS.map((f) => {
+      const x = r.formats[f];
+      return (
+        `<tr data-format="${f}" data-accuracy="${x.accuracy}" data-agreement="${x.agreement}"><td>${f}</td><td class="num">${mb(x.bytesOnDisk)}</td>` +
+        `<td class="num">${(100 * x.accuracy).toFixed(1)} %</td><td class="num">${(100 * x.agreement).toFixed(1)} %</td></tr>`
+      );
+    }),
+    '</tbody></table></div>',
   ].join('\n');
 }

@@ -135,6 +135,7 @@ const pages = [
   '/guides/install-mobile.html',
   '/guides/import-weights.html',
   '/guides/fine-tuning.html',
+  '/guides/quantization.html',
   '/guides/contribute-a-family.html',
 ];
 
@@ -310,6 +311,43 @@ try {
     assert.ok(text.includes(`its family's representative, ${rep.model},`), `${other.name}'s card names ${rep.model}`);
     assert.ok(text.includes('webgl (16-bit textures)') && text.includes('webgpu'));
     await card.close();
+  });
+
+  await check('model cards and the guide show the download sizes (measured/quantization.json)', async () => {
+    const measured = readJson(join(app, 'measured', 'quantization.json'));
+    assert.ok(measured, 'measured/quantization.json is committed (pnpm --filter @zoo/docs measure:quantization writes it)');
+    for (const entry of [models[0], models.at(-1)]) {
+      const card = await open(`/models/${entry.name}.html`);
+      const rows = await card.$$eval('[data-test=download-size] tbody tr', (trs) =>
+        trs.map((tr) => ({ format: tr.dataset.format, bytes: Number(tr.dataset.bytes), error: Number(tr.dataset.error) })),
+      );
+      const f = measured.models[entry.name].formats;
+      assert.deepEqual(
+        rows,
+        ['float32', 'float16', 'uint8', 'uint16'].map((d) => ({ format: d, bytes: f[d].bytesOnDisk, error: f[d].maxRelativeLogitError })),
+      );
+      const text = await card.locator('main').textContent();
+      assert.ok(text.includes(`zoo convert ${entry.name} `) && text.includes('--quantize uint8'), `${entry.name}'s card has the command`);
+      assert.ok(
+        text.includes(`createModel('${entry.name}', {`) && text.includes("quantize: 'float16'"),
+        `${entry.name}'s card has the API line`,
+      );
+      await card.close();
+    }
+    const guide = await open('/guides/quantization.html');
+    const listed = await guide.$$eval('[data-test=quantization] tbody tr', (trs) => trs.map((tr) => tr.dataset.model));
+    assert.deepEqual(
+      listed,
+      models.map((e) => e.name),
+    );
+    const fashion = await guide.$$eval('[data-test=quantization-fashion] tbody tr', (trs) =>
+      trs.map((tr) => [tr.dataset.format, Number(tr.dataset.agreement)]),
+    );
+    assert.deepEqual(
+      fashion,
+      ['float32', 'float16', 'uint8', 'uint16'].map((d) => [d, measured.fashionMnist.formats[d].agreement]),
+    );
+    await guide.close();
   });
 
   await check('model cards show the stage chart', async () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type CreateOptions, type ModelEntry, toSafetensors } from '@zoo/core-blocks/family';
 import { type FashionMnist, readFashionMnist } from './fashion-mnist.js';
+import { mulberry32 } from './random.js';
 
 // Transfer learning on Fashion-MNIST, the recipe of apps/docs/content/guides/fine-tuning.md: a
 // backbone loaded from a checkpoint with a new 10-class head, the backbone frozen while the head
@@ -31,8 +32,12 @@ export interface FineTuneOptions {
   /** Extra creation options (the zoo's dropRate, dropPathRate...). */
   createOptions?: CreateOptions & Record<string, unknown>;
   seed?: number;
-  /** Called with the model before a phase's first step and after its last. */
-  onPhase?: (phase: 'frozen' | 'unfrozen', when: 'start' | 'end', model: tfl.LayersModel) => void;
+  /**
+   * Called with the model before a phase's first step and after its last, and awaited: a caller
+   * can measure the model (save it, predict with it) before the next phase changes it or the
+   * model is disposed. Its time counts in neither phase's steps per second.
+   */
+  onPhase?: (phase: 'frozen' | 'unfrozen', when: 'start' | 'end', model: tfl.LayersModel) => void | Promise<void>;
   /** Called after each step with its loss. */
   onStep?: (phase: 'frozen' | 'unfrozen', step: number, loss: number) => void;
 }
@@ -61,18 +66,6 @@ export interface FineTuneResult {
   peakRssBytes: number;
   /** Which layers were trainable in each phase. */
   trainable: { frozen: string[]; unfrozen: string[] };
-}
-
-/** A deterministic stream of numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Images `indices` of `set` as a normalised [n, size, size, 3] batch and their one-hot labels. */
@@ -145,7 +138,7 @@ export async function fineTuneFashionMnist(entry: ModelEntry, o: FineTuneOptions
   const size = o.size ?? 32;
   const batch = o.batch ?? 32;
   const [lr1, lr2] = o.lr ?? [1e-3, 3e-4];
-  const rand = random(o.seed ?? 0);
+  const rand = mulberry32(o.seed ?? 0);
   const train = readFashionMnist('train');
   const test = readFashionMnist('t10k');
   const trainIdx = Array.from({ length: o.trainImages ?? 6000 }, () => Math.floor(rand() * train.count));
@@ -173,7 +166,7 @@ export async function fineTuneFashionMnist(entry: ModelEntry, o: FineTuneOptions
     for (const layer of model.layers) layer.trainable = trainable(layer.name);
     // tfjs collects the trainable weights when the model is compiled: compile after (un)freezing.
     model.compile({ optimizer: tf.train.adam(lr), loss: (y: tf.Tensor, p: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, p) });
-    o.onPhase?.(name, 'start', model);
+    await o.onPhase?.(name, 'start', model);
     const losses: number[] = [];
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) {
@@ -187,7 +180,7 @@ export async function fineTuneFashionMnist(entry: ModelEntry, o: FineTuneOptions
       peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
     }
     const seconds = (performance.now() - t0) / 1000;
-    o.onPhase?.(name, 'end', model);
+    await o.onPhase?.(name, 'end', model);
     const last = losses.slice(-20);
     const result: PhaseResult = {
       steps,
@@ -196,6 +189,9 @@ export async function fineTuneFashionMnist(entry: ModelEntry, o: FineTuneOptions
       loss: last.reduce((a, b) => a + b, 0) / last.length,
       trainableParams: model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0),
     };
+    // The phase's Adam (its moments, one pair per trainable weight): a model compiled with an
+    // optimizer object does not own it, and would leave it behind when disposed.
+    model.optimizer.dispose();
     return { result, layers: model.layers.filter((l) => l.trainable && l.weights.length > 0).map((l) => l.name) };
   };
   try {

@@ -14,5 +14,22 @@ export {
 } from './fine-tune.js';
 export { expectOneFitStep, type FitStepOptions } from './fit.js';
 export { itHasAFrontDoor } from './front-door.js';
+export {
+  disposeModel,
+  type FormatFigures,
+  maxRelativeError,
+  measureQuantization,
+  modelJsonBytesOf,
+  type QuantizationFigures,
+  type QuantizedCopy,
+  quantizedCopy,
+  quantizedCopyOf,
+  saveArtifacts,
+  seededImage,
+  seedWeights,
+  weightBytesOf,
+} from './quantization.js';
+export { itRoundTripsQuantizedFiles, MEASURED_QUANTIZATION } from './quantized-round-trip.js';
+export { mulberry32 } from './random.js';
 export { itSavesAndLoadsEveryModel } from './save-load.js';
 export { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from './weights.js';
