@@ -9,7 +9,6 @@ import {
   quantizeArtifacts,
   sealArtifacts,
   withZeroInit,
-  ZOO_METADATA_KEY,
 } from '@zoo/core-blocks/family';
 import { calibrateBatchNorm } from './fine-tune.js';
 import { mulberry32 } from './random.js';
@@ -218,30 +217,8 @@ export interface QuantizationFigures {
    * rounded kernels too, whatever the format.
    */
   inputRoundingError: number;
-  /** What did not go as `zoo convert` would do it (a float32 file too large to seal). */
+  /** Anything the measurement could not do as `zoo convert` does it. */
   notes: string[];
-}
-
-/**
- * The bytes of the `model.json` `zoo convert` writes for float32 `artifacts`, sealed with the
- * SHA-256 of the weights. WebCrypto digests at most 2 GiB at once (Node's limit): larger weights
- * (ViT-H/14's 2.5 GB of float32) cannot be sealed, and their model.json is measured with a
- * placeholder hash of the same length, which `notes` records.
- */
-async function sealedModelJsonBytes(artifacts: tf.io.ModelArtifacts, notes: string[]): Promise<number> {
-  try {
-    return modelJsonBytesOf(await sealArtifacts(artifacts));
-  } catch (err) {
-    notes.push(
-      `float32 could not be sealed (sealArtifacts: ${(err as Error).message}); its model.json was measured with a placeholder SHA-256 of the same length`,
-    );
-    const meta = (artifacts.userDefinedMetadata ?? {}) as Record<string, unknown>;
-    const zoo = (meta[ZOO_METADATA_KEY] ?? {}) as Record<string, unknown>;
-    return modelJsonBytesOf({
-      ...artifacts,
-      userDefinedMetadata: { ...meta, [ZOO_METADATA_KEY]: { ...zoo, weightsSha256: '0'.repeat(64) } },
-    });
-  }
 }
 
 /**
@@ -294,7 +271,7 @@ export async function measureQuantization(
     const formats = {
       float32: {
         // Sealed as `zoo convert` writes float32 (the weights' SHA-256 in its metadata).
-        bytesOnDisk: weightBytes + (await sealedModelJsonBytes(artifacts, notes)),
+        bytesOnDisk: weightBytes + modelJsonBytesOf(await sealArtifacts(artifacts)),
         maxRelativeLogitError: 0,
         quantized: 0,
         keptFloat32: specs.length,
