@@ -207,7 +207,7 @@ const site = {
 writeFileSync(join(out, 'data', 'site.json'), JSON.stringify(site));
 
 if (quantization) checkQuantization(quantization, models);
-for (const m of models) writeFileSync(join(out, 'models', `${m.name}.md`), cardPage(m, innovations, backends, quantization));
+for (const m of models) writeFileSync(join(out, 'models', `${m.name}.md`), cardPage(m, innovations, backends, quantization, latency));
 writeFileSync(join(out, 'models', 'index.md'), modelIndexPage(models, families));
 for (const inv of innovations) writeFileSync(join(out, 'innovations', `${inv.id}.md`), innovationPage(inv, models));
 writeFileSync(join(out, 'innovations', 'index.md'), innovationIndexPage(innovations));

@@ -55,10 +55,12 @@ function weightsSection(m, importName) {
     ...lines,
     '```ts',
     "import '@tensorflow/tfjs-backend-wasm';",
+    "import * as tf from '@tensorflow/tfjs-core';",
     "import { classify } from '@zoo/core-blocks';",
     "import { readImage } from '@zoo/core-blocks/node'; // in a browser, pass an <img> or a canvas",
     importName ? `import { ${importName} } from '${m.package}';` : `import { catalog } from '${m.package}';`,
     '',
+    "await tf.setBackend('wasm');",
     first
       ? loadLine(m, importName, `{ weights: '${first.name}' }`)
       : `${loadLine(m, importName, `{ from: '/weights/${m.name}.pth' }`)} // your .pth or .safetensors file`,
@@ -78,7 +80,7 @@ function weightsSection(m, importName) {
   ];
 }
 
-export function cardPage(m, innovations, backends = null, quantization = null) {
+export function cardPage(m, innovations, backends = null, quantization = null, latency = null) {
   const used = innovations.filter((i) => i.families.includes(m.family));
   const ref = m.reference;
   const importName = m.namedExport ? m.name : null;
@@ -202,11 +204,39 @@ export function cardPage(m, innovations, backends = null, quantization = null) {
     '',
     ...downloadSection(m, quantization),
     '',
+    '## Speed',
+    '',
+    ...speedSection(m, latency),
+    '',
     '## Backends',
     '',
     ...backendsSection(m, backends),
   ];
   return lines.join('\n');
+}
+
+/** The card's measured latency (measured/latency.json), and where to measure it in your own browser. */
+function speedSection(m, latency) {
+  const live = 'Measure it in your own browser, on every backend: [live benchmark](/benchmark).';
+  if (!latency || m.latencyMs == null) return ['No latency has been measured for this model yet.', '', live];
+  const machine = latency.machine;
+  return [
+    `<table class="zoo-fit" data-test="speed" data-latency-ms="${m.latencyMs}"${m.fusedLatencyMs != null ? ` data-fused-latency-ms="${m.fusedLatencyMs}"` : ''}>`,
+    '<thead><tr><th>one image, batch 1</th><th class="num">median latency</th></tr></thead>',
+    '<tbody>',
+    `<tr><td><code>model.predict</code> (TF.js wasm)</td><td class="num">${m.latencyMs.toFixed(1)} ms</td></tr>`,
+    ...(m.fusedLatencyMs != null
+      ? [
+          `<tr><td>the fused plan (<code>compile()</code>, <code>@zoo/fused</code>)</td><td class="num">${m.fusedLatencyMs.toFixed(1)} ms</td></tr>`,
+        ]
+      : []),
+    '</tbody></table>',
+    '',
+    `At ${m.inputSize}×${m.inputSize}, median of ${m.latencyRuns ?? '?'} runs, measured ${esc(new Date(latency.measuredAt).toISOString().slice(0, 10))} on ${esc(machine.cpuModel)}`,
+    `(${machine.cpus} CPUs), Node ${esc(machine.node)}, TensorFlow.js ${esc(latency.tfjs)} wasm with ${latency.threads} thread. How it was measured: [comparison](/comparison).`,
+    '',
+    live,
+  ];
 }
 
 export function innovationPage(inv, models) {
@@ -540,7 +570,7 @@ export function downloadSection(m, quantization) {
     `The error is the largest change of a logit relative to the logits' range, max |q − f32| / max |f32|, for one seeded image at ${q.inputSize}×${q.inputSize}`,
     `with seeded random weights (not the published ones), measured ${day(quantization.measuredAt)} with TensorFlow.js ${esc(quantization.tfjs)} on ${esc(quantization.backend)}.`,
     '',
-    `<div class="zoo-table-scroll"><table data-test="download-size" data-model="${esc(m.name)}">`,
+    `<div class="zoo-table-scroll"><table class="zoo-fit" data-test="download-size" data-model="${esc(m.name)}">`,
     '<thead><tr><th>format</th><th class="num">on disk</th><th class="num">of float32</th><th class="num">kernels quantized</th><th class="num">weights kept float32</th><th class="num">max relative logit error</th></tr></thead>',
     '<tbody>',
     ...QUANTIZATION_FORMATS.map((f) => {
@@ -573,7 +603,7 @@ export function quantizationTable(quantization, models) {
     'Sizes in MiB on disk (`model.json` included); the error is max |q − f32| / max |f32| of the logits, in % of their range;',
     '*image ± 2⁻¹¹* is the float32 model’s error when the image, not the weights, is rounded at float16’s precision.',
     '',
-    '<div class="zoo-table-scroll"><table data-test="quantization">',
+    '<div class="zoo-table-scroll"><table class="zoo-fit" data-test="quantization">',
     '<thead><tr><th>model</th><th class="num">float32</th><th class="num">float16</th><th class="num">error</th><th class="num">uint8</th><th class="num">error</th><th class="num">uint16</th><th class="num">error</th><th class="num" title="the float32 model\'s logit error when the image is rounded at float16\'s precision (each value times 1 ± 2⁻¹¹)">image ± 2⁻¹¹</th></tr></thead>',
     '<tbody>',
     ...models.map((x) => {
@@ -600,7 +630,7 @@ export function quantizationFashionTable(quantization) {
     `${r.unfrozenAccuracy.toFixed(3)} after the second; an image-blind classifier gets ${r.majorityShare.toFixed(3)}), then saved in each format, read back`,
     `and run on the ${r.testImages} held-out images. *Agreement*: the share of images whose top-1 class is float32's.`,
     '',
-    '<div class="zoo-table-scroll"><table data-test="quantization-fashion">',
+    '<div class="zoo-table-scroll"><table class="zoo-fit" data-test="quantization-fashion">',
     '<thead><tr><th>format</th><th class="num">on disk</th><th class="num">held-out accuracy</th><th class="num">top-1 agreement with float32</th></tr></thead>',
     '<tbody>',
     ...QUANTIZATION_FORMATS.map((f) => {

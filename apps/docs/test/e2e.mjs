@@ -11,6 +11,7 @@ import { compareEntry, profileComparison } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';
 import { launchChromium } from '@zoo/test-support/browser';
 import { inferenceBenchBlock } from '../scripts/pages.mjs';
+import { checkCardSnippet } from './checks/card-snippet.mjs';
 import { serve } from './serve.mjs';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -373,6 +374,31 @@ try {
       await shot(page, name);
       await page.close();
     }
+  });
+
+  await check("a model card's snippet classifies a JPEG with its default weight set as timm does", async () => {
+    const r = await checkCardSnippet({ dist, app, models, assert });
+    console.log(`    ${r.model} with ${r.set}: top-5 ${r.predictions.map((p) => `${p.label} ${p.probability.toFixed(4)}`).join(', ')}`);
+  });
+
+  await check('model cards show the measured latency of the model and its fused plan (measured/latency.json)', async () => {
+    const measured = models.filter((e) => latency?.models?.[e.name]?.medianMs != null);
+    const page = await open('/');
+    for (const e of models) {
+      await visit(page, `/models/${e.name}.html`);
+      const table = page.locator('[data-test=speed]');
+      const m = latency?.models?.[e.name];
+      if (m?.medianMs == null) {
+        assert.equal(await table.count(), 0, `${e.name} shows a latency it does not have`);
+        continue;
+      }
+      assert.equal(Number(await table.getAttribute('data-latency-ms')), m.medianMs, e.name);
+      const fused = await table.getAttribute('data-fused-latency-ms');
+      assert.equal(fused === null ? null : Number(fused), m.fused?.medianMs ?? null, `${e.name} fused`);
+      assert.ok((await table.textContent()).includes(`${m.medianMs.toFixed(1)} ms`), e.name);
+    }
+    console.log(`    ${measured.length} of ${models.length} cards show a measured latency`);
+    await page.close();
   });
 
   await check(`the live benchmark runs ${benchModel.name} on wasm and shows a number`, async () => {

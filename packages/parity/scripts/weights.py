@@ -105,6 +105,24 @@ def checkpoint(a):
                         t.copy_(t.half().float())
         save(model, a.checkpoint, a.format, a.legacy, a.dtype)
     write_io(model, a.io, a.seed, a.batch)
+    if a.classify:
+        classify(model, a)
+
+
+def classify(model, a):
+    """The model's top-k for one image's decoded pixels, through the weights' own transform (PIL, as its publisher runs it)."""
+    from PIL import Image
+
+    image_json, out = a.classify.split(":")
+    img = json.load(open(image_json))
+    hwc = np.array(img["data"], dtype=np.uint8).reshape(img["height"], img["width"], 3)
+    t = transform_of({"publisher": a.publisher, "builder": a.model, "set": a.set, "tag": a.model})
+    x = t(Image.fromarray(hwc)).unsqueeze(0)
+    with torch.no_grad():
+        p = torch.softmax(model(x), dim=-1)[0]
+    top = torch.topk(p, img["top"])
+    with open(out, "w") as f:
+        json.dump({"indices": top.indices.tolist(), "probabilities": top.values.tolist(), "transform": repr(t)}, f)
 
 
 def transform_of(case):
@@ -150,6 +168,7 @@ def main():
     c.add_argument("--checkpoint", required=True)
     c.add_argument("--io", action="append", default=[])
     c.add_argument("--batch", type=int, default=2)
+    c.add_argument("--classify", default=None, help="IMAGE_JSON:OUT_JSON: the top-k of an image's pixels (uint8 HWC), through the weights' transform")
     p = sub.add_parser("preprocess")
     p.add_argument("cases")
     p.add_argument("out")
