@@ -67,7 +67,20 @@ export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
 export { classLabels, LABELLED_DATASETS } from './inference/labels.js';
 export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
 export { type Innovation, type InnovationComparison, type InnovationVariant, variantModel } from './innovation.js';
-export { type Column, columnsFigure } from './innovation-figure.js';
+export {
+  type ChannelShuffleFigureOptions,
+  type Column,
+  channelShuffleFigure,
+  channelShuffleOrder,
+  columnsFigure,
+  type DepthwiseFigureOptions,
+  depthwiseSeparableFigure,
+  FIGURE_FONT,
+  FIGURE_MAX_WIDTH,
+  textWidth,
+  type WindowFigureOptions,
+  windowPartitionFigure,
+} from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
 export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';

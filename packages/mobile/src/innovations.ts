@@ -6,8 +6,10 @@ import {
   apply,
   Conv2d,
   ConvTranspose2d,
+  channelShuffleFigure,
   columnsFigure,
   convNormAct,
+  depthwiseSeparableFigure,
   type Innovation,
   invertedResidual,
   layerNorm,
@@ -48,13 +50,14 @@ const depthwiseSeparable: Innovation = {
     'In the zoo both halves are the same layer, `Conv2d` from `@zoo/core-blocks`: `groups: channels` makes it',
     'depthwise (it runs as one `depthwiseConv2d`), `kernelSize: 1` makes it pointwise.',
   ].join('\n'),
-  figure: columnsFigure(
-    [
-      { title: 'Standard convolution', boxes: ['3×3 conv, 64→64', 'BN, ReLU'] },
-      { title: 'Depthwise separable', boxes: ['3×3 depthwise, 64 groups', 'BN, ReLU', '1×1 pointwise, 64→64', 'BN, ReLU'] },
-    ],
-    'A standard 3×3 convolution and its depthwise separable replacement.',
-  ),
+  figure: depthwiseSeparableFigure({
+    kernel: 3,
+    channels: 3,
+    outChannels: 4,
+    example: { channels: 64, outChannels: 64 },
+    caption:
+      'A standard 3×3 convolution, whose every filter spans all input channels, and its depthwise separable replacement: one 3×3 filter per channel, then 1×1 filters across the channels, with the MACs of each per output position.',
+  }),
   comparisons: [
     {
       title: 'A 3×3 convolution at 112×112×64 against its depthwise separable replacement',
@@ -264,17 +267,11 @@ const channelShuffle: Innovation = {
     'The savings are spent on width: at the same budget ShuffleNet can afford more channels than MobileNetV1, which',
     'matters most for very small networks.',
   ].join('\n'),
-  figure: columnsFigure(
-    [
-      { title: 'Dense pointwise', boxes: ['1×1 conv', '3×3 depthwise', '1×1 conv'], skip: 'identity' },
-      {
-        title: 'ShuffleNet unit',
-        boxes: ['1×1 group conv (g)', 'channel shuffle', '3×3 depthwise', '1×1 group conv (g)'],
-        skip: 'identity',
-      },
-    ],
-    'A bottleneck with dense 1×1 convolutions and the ShuffleNet unit with grouped 1×1 convolutions and a channel shuffle.',
-  ),
+  figure: channelShuffleFigure({
+    groups: V1_GROUPS,
+    perGroup: V1_GROUPS,
+    caption: `Channel shuffle with ${V1_GROUPS} groups: after a grouped 1×1 convolution the channels are reshaped to (groups, channels per group), transposed and flattened, so that every group of the next grouped convolution receives one channel of each group.`,
+  }),
   comparisons: [
     {
       title: `A ShuffleNetV1 unit at 28×28×${V1_CHANNELS} (stage 3 of the ${V1_GROUPS}-group model), dense against grouped pointwise convolutions`,

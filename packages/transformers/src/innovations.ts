@@ -10,6 +10,7 @@ import {
   PositionEmbedding,
   patchEmbed,
   shiftedWindowAttention,
+  windowPartitionFigure,
 } from '@zoo/core-blocks/family';
 import { SWIN_SPECS } from './swin.js';
 import { VIT_SPECS, type ViTSpec } from './vit.js';
@@ -123,13 +124,11 @@ const shiftedWindows: Innovation = {
     'the channels, halving the resolution: 56, 28, 14, 7, with 96, 192, 384 and 768 channels in Swin-T, the feature',
     'pyramid of a ResNet. Swin also adds a learnt *relative position bias* to the attention of each window.',
   ].join('\n'),
-  figure: columnsFigure(
-    [
-      { title: 'Block l', boxes: ['LayerNorm', 'attention in 7×7 windows', '+ input', 'LayerNorm, MLP', '+ input'] },
-      { title: 'Block l + 1', boxes: ['LayerNorm', 'windows shifted by 3', '+ input', 'LayerNorm, MLP', '+ input'] },
-    ],
-    'Two consecutive Swin blocks: regular windows, then windows shifted by half their size.',
-  ),
+  figure: windowPartitionFigure({
+    tokens: 3 * WINDOW,
+    window: WINDOW,
+    caption: `Shifted windows on a ${3 * WINDOW}×${3 * WINDOW} map of tokens: block l attends within ${WINDOW}×${WINDOW} windows; block l + 1 shifts the window grid by ${Math.floor(WINDOW / 2)}; the cyclic shift rolls the map so that ${WINDOW}×${WINDOW} windows cover it again, with attention masked between the sub-windows it brings together.`,
+  }),
   comparisons: [
     {
       title: `Self-attention on the ${STAGE1}×${STAGE1}×${SWIN_T.embedDim} map of Swin-T stage 1 (${SWIN_T.heads[0]} heads)`,
