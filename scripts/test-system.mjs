@@ -3,7 +3,8 @@
 // works on a fresh Debian machine with only Node, npm and root: Debian's PyTorch and torchvision
 // (the parity references; pip cannot fetch PyTorch here), OpenBLAS for them (the reference BLAS
 // takes 15 s per ViT forward pass), pip (timm and safetensors come from the machine's wheel
-// mirror into .cache/python), Chromium (the site's and the browser tests) and Fashion-MNIST (the
+// mirror into .cache/python), Chromium (the site's and the browser tests) with a CJK font (the survey
+// notes' page quotes their Chinese tables; without one the site test's screenshots show boxes), Fashion-MNIST (the
 // fine-tuning test's data set, idx files under /usr/share/datasets/fashion-mnist). Run by `pnpm test`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ if (!ok(PYTHON, ['-c', 'import torch, torchvision'])) need.push('python3-torch',
 if (existsSync('/usr/bin/dpkg-query') && !installed('libopenblas0-openmp')) need.push('libopenblas0-openmp');
 if (!ok(PYTHON, ['-m', 'pip', '--version'])) need.push('python3-pip');
 if (!existsSync('/usr/bin/chromium')) need.push('chromium');
+if (existsSync('/usr/bin/dpkg-query') && !installed('fonts-wqy-zenhei')) need.push('fonts-wqy-zenhei');
 if (!existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz')) need.push('dataset-fashion-mnist');
 
 if (need.length === 0) process.exit(0);

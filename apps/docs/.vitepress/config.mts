@@ -23,6 +23,7 @@ export default defineConfig({
       { text: 'Models', link: '/models/' },
       { text: 'Innovations', link: '/innovations/' },
       { text: 'Results', link: '/results' },
+      { text: 'Survey notes', link: '/notes' },
       { text: 'Live benchmark', link: '/benchmark' },
       { text: 'Guides', link: '/guides/install-mobile' },
     ],
