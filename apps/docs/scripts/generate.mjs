@@ -9,6 +9,7 @@ import { variantModel, withZeroInit } from '@zoo/core-blocks/family';
 import { profileModel } from '@zoo/profiler';
 import { discoverFamilies, groupLayers } from '@zoo/profiler/node';
 import { getReference, referenceAbout, referenceDataSha256 } from '@zoo/reference';
+import { notesPage } from './notes.mjs';
 import {
   backendsBlock,
   cardPage,
@@ -101,6 +102,7 @@ for (const family of families) {
           };
         });
       const ref = getReference(entry.name);
+      const evaluations = evaluationsOf(entry, ref?.published ?? [], p, latency?.models?.[entry.name] ?? null);
       models.push({
         name: entry.name,
         family: entry.family,
@@ -129,7 +131,7 @@ for (const family of families) {
             }
           : null,
         published: ref?.published ?? [],
-        top1: best(ref?.published ?? []),
+        evaluations,
         weights: entry.weights,
         noWeightsReason: entry.noWeightsReason ?? null,
         latencyMs: latency?.models?.[entry.name]?.medianMs ?? null,
@@ -192,7 +194,7 @@ const site = {
   referenceAbout,
   referenceDataSha256,
   models,
-  pareto: paretoFront(models),
+  pareto: paretoFronts(models.flatMap((m) => m.evaluations)),
   latency: latency && {
     measuredAt: latency.measuredAt,
     machine: latency.machine,
@@ -211,6 +213,8 @@ for (const m of models) writeFileSync(join(out, 'models', `${m.name}.md`), cardP
 writeFileSync(join(out, 'models', 'index.md'), modelIndexPage(models, families));
 for (const inv of innovations) writeFileSync(join(out, 'innovations', `${inv.id}.md`), innovationPage(inv, models));
 writeFileSync(join(out, 'innovations', 'index.md'), innovationIndexPage(innovations));
+// The survey notes' tables, each figure beside the measured one and the reason (scripts/notes.mjs).
+writeFileSync(join(out, 'notes.md'), notesPage(families));
 
 // Hand-written pages may ask for generated blocks with an HTML comment.
 const blocks = {
@@ -271,20 +275,108 @@ function memoryAccess(model) {
   return total;
 }
 
-/** The best published top-1 (the released weight set a reader would pick). */
-function best(published) {
-  const withTop1 = published.filter((p) => typeof p.top1 === 'number');
-  if (!withTop1.length) return null;
-  const b = withTop1.reduce((a, p) => (p.top1 > a.top1 ? p : a));
-  return { top1: b.top1, tag: b.tag ?? null, source: b.source };
+/**
+ * One entry per published accuracy, each beside the model's cost at the resolution it was measured
+ * at: the published crop size; else the input size of the weight set it names; else the model's
+ * default input (said so in `resolutionSource`). The model is built for that weight set as its
+ * publisher's builder builds it (`createOptions`: SWAG's ViT stores its position table at 384)
+ * and profiled there, once per distinct build; `defaultProfile` is the build at the default input.
+ * A model that cannot be built at an accuracy's resolution stops the generator: its accuracy
+ * would otherwise stand beside another resolution's cost.
+ */
+function evaluationsOf(entry, published, defaultProfile, measured) {
+  const profiles = new Map([[JSON.stringify([entry.defaultInputSize, {}]), defaultProfile]]);
+  const profileAt = (resolution, options) => {
+    const key = JSON.stringify([resolution, options]);
+    if (!profiles.has(key)) {
+      let model;
+      try {
+        model = withZeroInit(() => entry.create({ ...options, inputShape: [resolution, resolution, 3] }));
+      } catch (err) {
+        throw new Error(
+          `docs: ${entry.name} cannot be built at ${resolution}×${resolution}${Object.keys(options).length ? ` with ${JSON.stringify(options)}` : ''}, ` +
+            `where a published accuracy was measured: ${err.message}`,
+        );
+      }
+      try {
+        const p = profileModel(model);
+        if (p.uncounted.length)
+          throw new Error(`docs: ${entry.name} at ${resolution}: uncounted layers ${p.uncounted.map((l) => l.name).join(', ')}`);
+        profiles.set(key, p);
+      } finally {
+        model.dispose();
+      }
+    }
+    return profiles.get(key);
+  };
+  const fromPublished = published.flatMap((pub, i) => {
+    if (typeof pub.top1 !== 'number') return [];
+    const set = pub.tag ? entry.weights.find((w) => w.name === pub.tag) : undefined;
+    const [resolution, resolutionSource] = pub.cropSize
+      ? [pub.cropSize, 'published']
+      : set
+        ? [set.preprocessing.inputSize, 'weight set']
+        : [entry.defaultInputSize, 'assumed default'];
+    const p = profileAt(resolution, { ...(set?.createOptions ?? {}) });
+    return [
+      {
+        id: `${entry.name}@${pub.tag ?? i}`,
+        model: entry.name,
+        family: entry.family,
+        set: pub.tag ?? null,
+        top1: pub.top1,
+        top5: pub.top5 ?? null,
+        resolution,
+        resolutionSource,
+        params: p.params.trainable,
+        macs: p.macs,
+        // measured/latency.json times each model at one input size only: a latency pairs with
+        // an accuracy measured at that same size, and with no other.
+        latencyMs: measured && measured.inputSize === resolution ? measured.medianMs : null,
+        source: pub.source,
+      },
+    ];
+  });
+  // A weight set's own ImageNet-1k accuracy (its publisher's metadata) that the reference data
+  // does not list (timm's ECA-Net sets) is an accuracy on the site too, with its own cost.
+  const fromSets = entry.weights.flatMap((set) => {
+    const a = set.accuracy;
+    if (!a || typeof a.top1 !== 'number' || a.dataset !== 'imagenet-1k') return [];
+    if (fromPublished.some((e) => e.top1 === a.top1 && e.resolution === a.resolution)) return [];
+    const p = profileAt(a.resolution, { ...(set.createOptions ?? {}) });
+    return [
+      {
+        id: `${entry.name}@${set.name}`,
+        model: entry.name,
+        family: entry.family,
+        set: set.name,
+        top1: a.top1,
+        top5: a.top5 ?? null,
+        resolution: a.resolution,
+        resolutionSource: 'weight set',
+        params: p.params.trainable,
+        macs: p.macs,
+        latencyMs: measured && measured.inputSize === a.resolution ? measured.medianMs : null,
+        source: `${set.publisher}'s metadata for ${set.name}`,
+      },
+    ];
+  });
+  return [...fromPublished, ...fromSets];
 }
 
-/** Models no other model beats on both MACs (fewer) and top-1 (higher), by increasing MACs. */
-function paretoFront(ms) {
-  const pts = ms.filter((m) => m.top1).sort((a, b) => a.macs.convLinear - b.macs.convLinear || b.top1.top1 - a.top1.top1);
-  const front = [];
-  for (const m of pts) if (!front.length || m.top1.top1 > front.at(-1).top1.top1) front.push(m);
-  return front.map((m) => m.name);
+/**
+ * For each cost axis, the evaluations no other evaluation beats on both that cost (lower) and top-1
+ * (higher), by increasing cost: MACs (conv+linear) and parameters at each accuracy's resolution,
+ * and the measured latency where it was measured at that resolution.
+ */
+function paretoFronts(evaluations) {
+  const front = (cost) => {
+    const pts = evaluations.filter((e) => cost(e) != null).sort((a, b) => cost(a) - cost(b) || b.top1 - a.top1);
+    const kept = [];
+    for (const e of pts) if (!kept.length || e.top1 > kept.at(-1).top1) kept.push(e);
+    return kept.map((e) => e.id);
+  };
+  return { macs: front((e) => e.macs.convLinear), params: front((e) => e.params), latency: front((e) => e.latencyMs) };
 }
 
 function count(n, one, many = `${one}s`) {

@@ -29,6 +29,15 @@ const defaultLoadableSet = (m) => {
   return loads.find((s) => s.isDefault) ?? loads[0] ?? null;
 };
 
+/** A weight set's published top-1 with the resolution it was measured at and the model's MACs there. */
+function setAccuracy(m, s) {
+  const a = s.accuracy;
+  if (a?.top1 == null) return '—';
+  const e = m.evaluations.find((v) => v.top1 === a.top1 && v.resolution === a.resolution);
+  if (!e) throw new Error(`docs: ${m.name}'s weight set ${s.name} has an accuracy (${a.top1} at ${a.resolution}) with no evaluation`);
+  return `${a.top1} at ${a.resolution} px: ${giga(e.macs.convLinear)}`;
+}
+
 /** The model card's weight sets: each with its accuracy at its resolution, preprocessing, size and license, and the one-line load. */
 function weightsSection(m, importName) {
   const sets = m.weights;
@@ -41,11 +50,11 @@ function weightsSection(m, importName) {
         'publisher gives where it gives one (torchvision does), cached, and loaded with its own preprocessing, which `classify`,',
         '`embed` and `preprocess` then use.',
         '',
-        '| weights | publisher | top-1 (at resolution) | input | resize, interpolation | classes | size | license | loads |',
+        '| weights | publisher | top-1, at resolution: MACs there | input | resize, interpolation | classes | size | license | loads |',
         '| --- | --- | ---: | ---: | --- | ---: | ---: | --- | --- |',
         ...sets.map(
           (s) =>
-            `| ${code(s.name)}${s.isDefault ? ' (default)' : ''} | ${esc(s.publisher)} | ${s.accuracy?.top1 != null ? `${s.accuracy.top1} (${s.accuracy.resolution} px)` : '—'} | ${s.preprocessing.inputSize} | ${s.preprocessing.resizeSize}, ${s.preprocessing.interpolation} | ${int(s.classes.count)} ${esc(s.classes.dataset)} | ${size(s.file.bytes)} | ${esc(s.license ?? '—')} | ${s.unsupported ? `not yet: ${esc(s.unsupported)}` : 'yes'} |`,
+            `| ${code(s.name)}${s.isDefault ? ' (default)' : ''} | ${esc(s.publisher)} | ${setAccuracy(m, s)} | ${s.preprocessing.inputSize} | ${s.preprocessing.resizeSize}, ${s.preprocessing.interpolation} | ${int(s.classes.count)} ${esc(s.classes.dataset)} | ${size(s.file.bytes)} | ${esc(s.license ?? '—')} | ${s.unsupported ? `not yet: ${esc(s.unsupported)}` : 'yes'} |`,
         ),
         '',
       ]
@@ -118,19 +127,7 @@ export function cardPage(m, innovations, backends = null, quantization = null, l
     '',
     '## Published ImageNet-1k accuracy',
     '',
-    m.published.length
-      ? [
-          '| weights | top-1 | top-5 | crop | resize | interpolation | source |',
-          '| --- | ---: | ---: | ---: | ---: | --- | --- |',
-          ...m.published.map(
-            (p) =>
-              `| ${esc(p.tag ?? '—')} | ${p.top1 ?? '—'} | ${p.top5 ?? '—'} | ${p.cropSize ?? '—'} | ${p.resizeSize ?? '—'} | ${esc(p.interpolation ?? '—')} | ${esc(p.source)} |`,
-          ),
-        ].join('\n')
-      : 'No published accuracy in the reference data.',
-    '',
-    'These are the accuracies of the released PyTorch weights, as their publishers measured them (each at its own',
-    'resolution); the weight sets below load them by name.',
+    ...publishedSection(m),
     '',
     '## Usage',
     '',
@@ -215,6 +212,39 @@ export function cardPage(m, innovations, backends = null, quantization = null, l
   return lines.join('\n');
 }
 
+/**
+ * The card's published accuracies, each beside what the model costs at the resolution it was
+ * measured at (`m.evaluations`: the generator profiled the model at each crop size), so that no
+ * accuracy is read against the 224 px cost of a model evaluated at 384 or 600.
+ */
+function publishedSection(m) {
+  if (!m.published.length) return ['No published accuracy in the reference data.'];
+  const evaluationOf = (p) => m.evaluations.find((e) => e.set === (p.tag ?? null) && e.top1 === p.top1) ?? null;
+  return [
+    '<div class="zoo-table-scroll"><table class="zoo-fit" data-test="published">',
+    '<thead><tr><th>weights</th><th class="num">top-1</th><th class="num">top-5</th><th class="num">evaluated at</th><th class="num">parameters there</th><th class="num">MACs there (conv+linear)</th><th>resize, interpolation</th><th>source</th></tr></thead>',
+    '<tbody>',
+    ...m.published.map((p) => {
+      const e = p.top1 == null ? null : evaluationOf(p);
+      if (p.top1 != null && !e) throw new Error(`docs: ${m.name} has no evaluation for its published accuracy ${p.tag ?? ''} ${p.top1}`);
+      const at = e ? resolutionText(e) : p.cropSize ? `${p.cropSize} px` : '—';
+      const attrs = e
+        ? ` data-top1="${e.top1}" data-resolution="${e.resolution}" data-eval-params="${e.params}" data-eval-macs="${e.macs.convLinear}"`
+        : '';
+      return (
+        `<tr${attrs}><td>${esc(p.tag ?? '—')}</td><td class="num">${p.top1 ?? '—'}</td><td class="num">${p.top5 ?? '—'}</td><td class="num">${at}</td>` +
+        `<td class="num">${e ? mega(e.params) : '—'}</td><td class="num">${e ? giga(e.macs.convLinear) : '—'}</td>` +
+        `<td>${p.resizeSize ?? '—'}, ${esc(p.interpolation ?? '—')}</td><td>${esc(p.source)}</td></tr>`
+      );
+    }),
+    '</tbody></table></div>',
+    '',
+    'These are the accuracies of the released PyTorch weights, as their publishers measured them, each at its own',
+    `resolution, beside this model's parameters and MACs at that resolution (profiled at build time; at ${m.inputSize} px it costs`,
+    `${giga(m.macs.convLinear)}). The weight sets below load them by name.`,
+  ];
+}
+
 /** The card's measured latency (measured/latency.json), and where to measure it in your own browser. */
 function speedSection(m, latency) {
   const live = 'Measure it in your own browser, on every backend: [live benchmark](/benchmark).';
@@ -238,6 +268,17 @@ function speedSection(m, latency) {
     live,
   ];
 }
+
+/** A table cell with a figure in K/M/G, the exact integer in its title. */
+const compactCell = (n) => `<td class="num" title="${int(n)}">${compact(n)}</td>`;
+export const compact = (n) =>
+  Math.abs(n) >= 1e9
+    ? `${(n / 1e9).toFixed(3)} G`
+    : Math.abs(n) >= 1e6
+      ? `${(n / 1e6).toFixed(3)} M`
+      : Math.abs(n) >= 1e4
+        ? `${(n / 1e3).toFixed(1)} K`
+        : int(n);
 
 export function innovationPage(inv, models) {
   const byFamily = new Map(inv.families.map((f) => [f, models.filter((m) => m.family === f)]));
@@ -271,20 +312,24 @@ export function innovationPage(inv, models) {
       const base = c.rows[0];
       const ownInputs = c.rows.some((r) => shape(r.input) !== shape(c.input));
       const ratio = (a, b) => (b ? `${(a / b).toFixed(3)}×` : '—');
+      // Both MAC conventions only where they differ (attention's matrix products).
+      const attention = c.rows.some((r) => r.macs.total !== r.macs.convLinear);
       lines.push(
         `### ${c.title}`,
         '',
         ownInputs ? 'Each variant has its own input (H×W×C).' : `Input ${shape(c.input)} (H×W×C).`,
         '',
         `<div class="zoo-table-scroll"><table class="zoo-innovation" data-test="innovation-table" data-innovation="${inv.id}">`,
-        `<thead><tr><th>variant</th>${ownInputs ? '<th>input</th>' : ''}<th>output</th><th class="num">parameters</th><th class="num">MACs conv+linear</th><th class="num">MACs total</th><th class="num">MACs total vs first</th><th class="num" title="elements read and written by every layer, weights included (ShuffleNetV2's memory access cost)">memory access</th><th class="num">layers</th></tr></thead>`,
+        `<thead><tr><th>variant</th>${ownInputs ? '<th>input</th>' : ''}<th>output</th><th class="num">parameters</th>${
+          attention ? '<th class="num">MACs conv+linear</th><th class="num">MACs total</th>' : '<th class="num">MACs</th>'
+        }<th class="num">MACs vs first</th><th class="num" title="elements read and written by every layer, weights included (ShuffleNetV2's memory access cost)">memory access</th><th class="num">layers</th></tr></thead>`,
         '<tbody>',
         ...c.rows.map(
           (r) =>
             `<tr data-label="${esc(r.label)}" data-params="${r.params}" data-macs-conv-linear="${r.macs.convLinear}" data-macs-total="${r.macs.total}" data-memory-access="${r.memoryAccess}">` +
             `<td>${esc(r.label)}</td>${ownInputs ? `<td>${shape(r.input)}</td>` : ''}<td>${shape(r.outputShape.slice(1))}</td>` +
-            `<td class="num">${int(r.params)}</td><td class="num">${int(r.macs.convLinear)}</td><td class="num">${int(r.macs.total)}</td>` +
-            `<td class="num">${ratio(r.macs.total, base.macs.total)}</td><td class="num">${int(r.memoryAccess)}</td><td class="num">${r.layers}</td></tr>`,
+            `${compactCell(r.params)}${attention ? compactCell(r.macs.convLinear) : ''}${compactCell(r.macs.total)}` +
+            `<td class="num">${ratio(r.macs.total, base.macs.total)}</td>${compactCell(r.memoryAccess)}<td class="num">${r.layers}</td></tr>`,
         ),
         '</tbody></table></div>',
         '',
@@ -343,19 +388,34 @@ export function modelIndexPage(models, families) {
   ].join('\n');
 }
 
+/**
+ * Every published accuracy of the zoo (results page), each beside the model's parameters and MACs
+ * at the resolution it was measured at (`m.evaluations`).
+ */
 export function publishedTable(models) {
   const rows = models.flatMap((m) =>
-    m.published
-      .filter((p) => p.top1 != null)
-      .map(
-        (p) =>
-          `| [${m.name}](/models/${m.name}) | ${esc(m.family)} | ${esc(p.tag ?? '—')} | ${p.top1} | ${p.top5 ?? '—'} | ${p.cropSize ?? '—'} | ${esc(p.source)} |`,
-      ),
+    m.evaluations.map((e) => {
+      const p = m.published.find((q) => (q.tag ?? null) === e.set && q.top1 === e.top1);
+      return (
+        `<tr data-model="${m.name}" data-top1="${e.top1}" data-resolution="${e.resolution}" data-eval-params="${e.params}" data-eval-macs="${e.macs.convLinear}">` +
+        `<td><a href="/models/${m.name}">${m.name}</a></td><td>${esc(m.family)}</td><td>${esc(e.set ?? '—')}</td>` +
+        `<td class="num">${e.top1}</td><td class="num">${e.top5 ?? '—'}</td><td class="num">${resolutionText(e)}</td>` +
+        `<td class="num" title="${int(e.params)}">${mega(e.params)}</td><td class="num" title="${int(e.macs.convLinear)}">${giga(e.macs.convLinear)}</td>` +
+        `<td>${esc(p?.source ?? e.source)}</td></tr>`
+      );
+    }),
   );
-  return ['| model | family | weights | top-1 | top-5 | crop | source |', '| --- | --- | --- | ---: | ---: | ---: | --- |', ...rows].join(
-    '\n',
-  );
+  return [
+    '<div class="zoo-table-scroll"><table class="zoo-fit" data-test="published-all">',
+    '<thead><tr><th>model</th><th>family</th><th>weights</th><th class="num">top-1</th><th class="num">top-5</th><th class="num">evaluated at</th><th class="num">parameters there</th><th class="num">MACs there</th><th>source</th></tr></thead>',
+    '<tbody>',
+    ...rows,
+    '</tbody></table></div>',
+  ].join('\n');
 }
+
+/** "384 px", with where the resolution comes from when the publisher did not state it. */
+const resolutionText = (e) => `${e.resolution} px${e.resolutionSource === 'published' ? '' : ` (${esc(e.resolutionSource)})`}`;
 
 /** Where and how the comparison's wasm latency column was measured (measured/latency.json). */
 export function latencyNote(latency, models) {

@@ -9,6 +9,34 @@ export interface Stage {
   macs: { convLinear: number; total: number };
 }
 
+/**
+ * One published accuracy beside the model's cost at the resolution it was measured at (the
+ * generator profiled the model there): never read an accuracy against another resolution's cost.
+ */
+export interface Evaluation {
+  /** `<model>@<weight set tag, or the published entry's index>`. */
+  id: string;
+  model: string;
+  family: string;
+  /** The weight set the accuracy is published for, where the source names one. */
+  set: string | null;
+  top1: number;
+  top5: number | null;
+  /** The crop side, in pixels, the accuracy was measured at. */
+  resolution: number;
+  /** Where the resolution comes from: the published entry, the weight set's input size, or the model's default. */
+  resolutionSource: 'published' | 'weight set' | 'assumed default';
+  /** Trainable parameters at that resolution (a ViT's position table grows with it). */
+  params: number;
+  macs: { convLinear: number; total: number };
+  /** The measured latency, only where it was measured at this resolution (measured/latency.json). */
+  latencyMs: number | null;
+  source: string;
+}
+
+/** The cost axes the comparison charts offer, each with its own Pareto front. */
+export type CostAxis = 'macs' | 'params' | 'latency';
+
 export interface SiteModel {
   name: string;
   family: string;
@@ -20,7 +48,7 @@ export interface SiteModel {
   macs: { convLinear: number; total: number };
   stages: Stage[];
   reference: { params: number; macs: { convLinear: number; total: number }; implementation: string; kind: string } | null;
-  top1: { top1: number; tag: string | null; source: string } | null;
+  evaluations: Evaluation[];
   latencyMs: number | null;
   latencyRuns: number | null;
   /** The same model through `@zoo/fused`'s compiled plan, measured in the same run. */
@@ -36,7 +64,11 @@ export interface LatencyRun {
 }
 
 export const models = site.models as SiteModel[];
-export const pareto = site.pareto as string[];
+/** For each cost axis, the ids of the evaluations on its Pareto front, by increasing cost. */
+export const pareto = site.pareto as Record<CostAxis, string[]>;
+export const evaluations = models.flatMap((m) => m.evaluations);
+/** A model's best published accuracy, with its resolution and cost there; null without one. */
+export const bestEvaluation = (m: SiteModel) => m.evaluations.reduce<Evaluation | null>((b, e) => (!b || e.top1 > b.top1 ? e : b), null);
 export const latency = (site as { latency?: LatencyRun | null }).latency ?? null;
 export const fmtM = (n: number) => `${(n / 1e6).toFixed(2)} M`;
 export const fmtG = (n: number) => `${(n / 1e9).toFixed(3)} G`;
