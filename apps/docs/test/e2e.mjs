@@ -11,7 +11,13 @@ import { compareEntry, profileComparison } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';
 import { launchChromium } from '@zoo/test-support/browser';
 import { inferenceBenchBlock } from '../scripts/pages.mjs';
+import { accuraciesOf, accuracyCostChecker } from './checks/accuracy-cost.mjs';
 import { checkCardSnippet } from './checks/card-snippet.mjs';
+import { checkCharts } from './checks/charts.mjs';
+import { checkComparison } from './checks/comparison.mjs';
+import { checkFigures } from './checks/figures.mjs';
+import { checkLayout, layoutProblems, VIEWPORTS } from './checks/layout.mjs';
+import { checkNotesPage } from './checks/notes.mjs';
 import { serve } from './serve.mjs';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -57,23 +63,26 @@ console.log(`site test: ${expected.size} models, ${innovationIds.length} innovat
 const server = await serve(dist);
 // playwright gives the browser a fresh, temporary profile (the toolchain note's --user-data-dir).
 const browser = await launchChromium();
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const outside = [];
-// Any request for another host is recorded and refused: the site must not need one.
-await context.route('**/*', (route) => {
-  const url = new URL(route.request().url());
-  if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
-  outside.push(route.request().url());
-  return route.abort();
-});
-
-// The test's own helper, present in every page it opens.
-await context.addInitScript({ content: `globalThis.zooDrawnPixels = ${drawnPixels.toString()};` });
+/** A browser context at `viewport` that records and refuses any request for another host (the site must not need one). */
+async function newContext(viewport, options = {}) {
+  const ctx = await browser.newContext({ viewport, ...options });
+  await ctx.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    outside.push(route.request().url());
+    return route.abort();
+  });
+  // The test's own helper, present in every page it opens.
+  await ctx.addInitScript({ content: `globalThis.zooDrawnPixels = ${drawnPixels.toString()};` });
+  return ctx;
+}
+const context = await newContext({ width: 1280, height: 900 });
 
 const consoleErrors = [];
 /** A page whose console errors, failed responses and failed requests are recorded under `label()`. */
-async function watched(label) {
-  const page = await context.newPage();
+async function watched(label, ctx = context) {
+  const page = await ctx.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`${label()}: ${m.text()}`);
   });
@@ -127,6 +136,7 @@ async function painted(page, selector, min = 500) {
 const pages = [
   '/',
   '/comparison.html',
+  '/notes.html',
   '/results.html',
   '/benchmark.html',
   '/models/',
@@ -141,17 +151,22 @@ const pages = [
 ];
 
 try {
-  await check(`every page loads (${pages.length} pages)`, async () => {
+  await check(`every page loads (${pages.length} pages); every accuracy shown stands beside its resolution's cost`, async () => {
     // One tab for all of them, as a reader clicking through; a full load each time.
     let current = '';
     const page = await watched(() => current);
+    const accuracies = accuracyCostChecker({ models, assert });
     for (const path of pages) {
       current = path;
       await visit(page, path);
       assert.ok((await page.title()).length > 0, `${path} has no title`);
       assert.ok((await page.locator('main h1').count()) > 0 || path === '/', `${path} has no heading`);
+      await accuracies.check(page, path.match(/^\/models\/(.+)\.html$/)?.[1] ?? null);
     }
     await page.close();
+    const published = models.reduce((n, e) => n + accuraciesOf(e).length, 0);
+    assert.ok(accuracies.count() >= published, `${accuracies.count()} accuracies shown, ${published} published`);
+    console.log(`    ${accuracies.count()} accuracies shown, each at its resolution's cost (${accuracies.profiled()} builds profiled)`);
   });
 
   await check('the comparison table lists every model with the profiler figures; charts render', async () => {
@@ -191,14 +206,57 @@ try {
     await page.close();
   });
 
+  await check(
+    'the comparison table: a column picker; every column fits from 1280 px; on a phone the model column stays in view',
+    async () => {
+      const columns = async (page) => page.$$eval('[data-test=comparison] thead th', (ths) => ths.map((th) => th.textContent.trim()));
+      const page = await open('/comparison.html');
+      const compact = await columns(page);
+      await page.click('[data-test=columns] summary');
+      const boxes = page.locator('[data-test=columns] input[type=checkbox]');
+      const n = await boxes.count();
+      for (let i = 0; i < n; i++) if (!(await boxes.nth(i).isChecked())) await boxes.nth(i).check();
+      const all = await columns(page);
+      assert.equal(all.length, n + 1, 'every column shown, the model column included');
+      assert.ok(all.length > compact.length, `the default is compact (${compact.length} of ${all.length} columns)`);
+      for (const width of [1280, 1920]) {
+        await page.setViewportSize({ width, height: 900 });
+        assert.deepEqual(await layoutProblems(page), [], `every column at ${width} px`);
+      }
+      // Unticking a column hides it; the rows keep their figures.
+      await page.locator('[data-test=columns] input[data-column=total]').uncheck();
+      assert.equal((await columns(page)).length, all.length - 1);
+      await page.close();
+
+      const phone = await newContext({ width: 390, height: 844 }, { isMobile: true });
+      const p = await watched(() => '/comparison.html on a phone', phone);
+      await visit(p, '/comparison.html');
+      const shownOnPhone = await columns(p);
+      assert.ok(shownOnPhone.length < compact.length, `a phone starts with fewer columns (${shownOnPhone.join(', ')})`);
+      const pinned = await p.evaluate(() => {
+        const scroller = document.querySelector('.zoo-comparison-scroll');
+        scroller.scrollLeft = scroller.scrollWidth;
+        const box = scroller.getBoundingClientRect();
+        const cell = document.querySelector('[data-test=comparison] tbody tr td').getBoundingClientRect();
+        return { scrolled: scroller.scrollLeft, left: cell.left - box.left, right: box.right - cell.right };
+      });
+      assert.ok(
+        pinned.left >= -0.5 && pinned.right >= 0,
+        `the model column stays in view when the table is scrolled ${JSON.stringify(pinned)}`,
+      );
+      await p.close();
+      await phone.close();
+    },
+  );
+
   await check('the latency column shows the measured file, with when and where it was measured', async () => {
     const page = await open('/comparison.html');
     if (!latency) {
       assert.equal(await page.locator('[data-test=latency-header]').count(), 0);
       return;
     }
-    const header = await page.locator('[data-test=latency-header]').textContent();
-    assert.ok(header.includes(latency.measuredAt.slice(0, 10)) && header.includes(latency.machine.cpuModel), header);
+    const caption = await page.locator('[data-test=latency-caption]').textContent();
+    assert.ok(caption.includes(latency.measuredAt.slice(0, 10)) && caption.includes(latency.machine.cpuModel), caption);
     const cells = await page.$$eval('[data-test=comparison] tbody tr', (trs) =>
       trs.map((tr) => [tr.dataset.model, tr.querySelector('[data-latency]')?.dataset.latency ?? '']),
     );
@@ -359,22 +417,64 @@ try {
     await page.close();
   });
 
-  await check('other page types (screenshots)', async () => {
-    for (const [path, name] of [
-      ['/', 'home'],
-      ['/models/', 'models'],
-      [
-        `/innovations/${innovationIds.includes('depthwise-separable-convolution') ? 'depthwise-separable-convolution' : innovationIds[0]}.html`,
-        'innovation',
-      ],
-      ['/results.html', 'results'],
-      ['/guides/contribute-a-family.html', 'guide'],
-    ]) {
-      const page = await open(path);
-      await shot(page, name);
-      await page.close();
-    }
-  });
+  await check(
+    'every page type at 390, 1280 and 1920 px, light and dark: nothing overflows the column; charts and figures readable (screenshots)',
+    async () => {
+      // One model card per package, every innovation page (each has its own figure), every other page.
+      const cards = [...new Map(models.map((e) => [e.package, e])).values()].map((e) => `/models/${e.name}.html`);
+      const types = [
+        ['/', 'home'],
+        ['/comparison.html', 'comparison'],
+        ['/notes.html', 'notes'],
+        ['/results.html', 'results'],
+        ['/benchmark.html', 'benchmark'],
+        ['/models/', 'models'],
+        ...cards.map((p, i) => [p, i === 0 ? 'model-card' : null]),
+        ['/innovations/', 'innovations'],
+        ...innovationIds.map((id, i) => [`/innovations/${id}.html`, i === 0 ? 'innovation' : null]),
+        ...pages.filter((p) => p.startsWith('/guides/')).map((p, i) => [p, i === 0 ? 'guide' : null]),
+      ];
+      const problems = [];
+      for (const viewport of VIEWPORTS) {
+        for (const colorScheme of ['light', 'dark']) {
+          const ctx = await newContext(viewport, { colorScheme });
+          let current = '';
+          const page = await watched(() => `${current} at ${viewport.width} px, ${colorScheme}`, ctx);
+          // VitePress follows the system's scheme until a reader picks one.
+          for (const [path, name] of types) {
+            // Dark mode changes colours, not boxes: the layout is measured in light, charts and figures in both.
+            if (colorScheme === 'dark' && !(path === '/comparison.html' || path.startsWith('/innovations/') || name)) continue;
+            current = path;
+            await visit(page, path);
+            const label = `${path} at ${viewport.width} px (${colorScheme})`;
+            const collect = async (fn) => {
+              try {
+                await fn();
+              } catch (err) {
+                problems.push(`${label}: ${err.message.split('\n').slice(0, 12).join('\n      ')}`);
+              }
+            };
+            if (colorScheme === 'light') await collect(() => checkLayout({ page, assert, label }));
+            if (path === '/comparison.html')
+              await collect(() => checkComparison({ page, baseUrl: server.url, assert, viewport, colorScheme }));
+            if (path.startsWith('/innovations/') && path !== '/innovations/') await collect(() => checkFigures({ page, assert }));
+            if ((path.startsWith('/models/') && path !== '/models/') || path === '/benchmark.html')
+              await collect(() => checkCharts({ page, assert, label }));
+            if (path === '/notes.html' && viewport.width === 1280 && colorScheme === 'light')
+              await collect(() => checkNotesPage({ page, baseUrl: server.url, assert }));
+            if (name)
+              await page.screenshot({
+                path: join(artifacts, `${name}-${viewport.width}-${colorScheme}.png`),
+                fullPage: viewport.width !== 390,
+              });
+          }
+          await page.close();
+          await ctx.close();
+        }
+      }
+      assert.deepEqual(problems, []);
+    },
+  );
 
   await check("a model card's snippet classifies a JPEG with its default weight set as timm does", async () => {
     const r = await checkCardSnippet({ dist, app, models, assert });

@@ -5,6 +5,7 @@ import ComparisonCharts from './ComparisonCharts.vue';
 import ComparisonTable from './ComparisonTable.vue';
 import StageChart from './StageChart.vue';
 import './style.css';
+import './charts.css';
 import './tables.css';
 
 export default {
