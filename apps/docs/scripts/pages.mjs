@@ -222,7 +222,7 @@ function publishedSection(m) {
   const evaluationOf = (p) => m.evaluations.find((e) => e.set === (p.tag ?? null) && e.top1 === p.top1) ?? null;
   return [
     '<div class="zoo-table-scroll"><table class="zoo-fit" data-test="published">',
-    '<thead><tr><th>weights</th><th class="num">top-1</th><th class="num">top-5</th><th class="num">evaluated at</th><th class="num">parameters there</th><th class="num">MACs there (conv+linear)</th><th>resize, interpolation</th><th>source</th></tr></thead>',
+    '<thead><tr><th>weights</th><th class="num">top-1</th><th class="num">top-5</th><th class="num">evaluated at</th><th class="num">parameters<br>there</th><th class="num">MACs there<br>(conv+linear)</th><th>resize, interpolation</th></tr></thead>',
     '<tbody>',
     ...m.published.map((p) => {
       const e = p.top1 == null ? null : evaluationOf(p);
@@ -232,9 +232,9 @@ function publishedSection(m) {
         ? ` data-top1="${e.top1}" data-resolution="${e.resolution}" data-eval-params="${e.params}" data-eval-macs="${e.macs.convLinear}"`
         : '';
       return (
-        `<tr${attrs}><td>${esc(p.tag ?? '—')}</td><td class="num">${p.top1 ?? '—'}</td><td class="num">${p.top5 ?? '—'}</td><td class="num">${at}</td>` +
+        `<tr${attrs}><td class="zoo-id">${esc(p.tag ?? '—')}</td><td class="num">${p.top1 ?? '—'}</td><td class="num">${p.top5 ?? '—'}</td><td class="num">${at}</td>` +
         `<td class="num">${e ? mega(e.params) : '—'}</td><td class="num">${e ? giga(e.macs.convLinear) : '—'}</td>` +
-        `<td>${p.resizeSize ?? '—'}, ${esc(p.interpolation ?? '—')}</td><td>${esc(p.source)}</td></tr>`
+        `<td class="zoo-id">${p.resizeSize ?? '—'}, ${esc(p.interpolation ?? '—')}</td></tr>`
       );
     }),
     '</tbody></table></div>',
@@ -242,6 +242,8 @@ function publishedSection(m) {
     'These are the accuracies of the released PyTorch weights, as their publishers measured them, each at its own',
     `resolution, beside this model's parameters and MACs at that resolution (profiled at build time; at ${m.inputSize} px it costs`,
     `${giga(m.macs.convLinear)}). The weight sets below load them by name.`,
+    '',
+    `<p class="zoo-source">Source: ${[...new Set(m.published.map((p) => p.source))].map(esc).join('; ')}.</p>`,
   ];
 }
 
@@ -398,16 +400,16 @@ export function publishedTable(models) {
       const p = m.published.find((q) => (q.tag ?? null) === e.set && q.top1 === e.top1);
       return (
         `<tr data-model="${m.name}" data-top1="${e.top1}" data-resolution="${e.resolution}" data-eval-params="${e.params}" data-eval-macs="${e.macs.convLinear}">` +
-        `<td><a href="/models/${m.name}">${m.name}</a></td><td>${esc(m.family)}</td><td>${esc(e.set ?? '—')}</td>` +
+        `<td class="zoo-id"><a href="/models/${m.name}">${m.name}</a><br><small>${esc(m.family)}</small></td>` +
+        `<td class="zoo-id">${esc(e.set ?? '—')}<br><small>${esc(p?.source ?? e.source)}</small></td>` +
         `<td class="num">${e.top1}</td><td class="num">${e.top5 ?? '—'}</td><td class="num">${resolutionText(e)}</td>` +
-        `<td class="num" title="${int(e.params)}">${mega(e.params)}</td><td class="num" title="${int(e.macs.convLinear)}">${giga(e.macs.convLinear)}</td>` +
-        `<td>${esc(p?.source ?? e.source)}</td></tr>`
+        `<td class="num" title="${int(e.params)}">${mega(e.params)}</td><td class="num" title="${int(e.macs.convLinear)}">${giga(e.macs.convLinear)}</td></tr>`
       );
     }),
   );
   return [
     '<div class="zoo-table-scroll"><table class="zoo-fit" data-test="published-all">',
-    '<thead><tr><th>model</th><th>family</th><th>weights</th><th class="num">top-1</th><th class="num">top-5</th><th class="num">evaluated at</th><th class="num">parameters there</th><th class="num">MACs there</th><th>source</th></tr></thead>',
+    '<thead><tr><th>model, family</th><th>weights, source</th><th class="num">top-1</th><th class="num">top-5</th><th class="num">evaluated at</th><th class="num">parameters<br>there</th><th class="num">MACs there<br>(conv+linear)</th></tr></thead>',
     '<tbody>',
     ...rows,
     '</tbody></table></div>',
@@ -415,7 +417,8 @@ export function publishedTable(models) {
 }
 
 /** "384 px", with where the resolution comes from when the publisher did not state it. */
-const resolutionText = (e) => `${e.resolution} px${e.resolutionSource === 'published' ? '' : ` (${esc(e.resolutionSource)})`}`;
+const resolutionText = (e) =>
+  `${e.resolution} px${e.resolutionSource === 'published' ? '' : `<br><small>${e.resolutionSource === 'weight set' ? "the weights' input size" : 'the default input, assumed'}</small>`}`;
 
 /** Where and how the comparison's wasm latency column was measured (measured/latency.json). */
 export function latencyNote(latency, models) {
