@@ -3,6 +3,8 @@
 // (`data-layout`, see .vitepress/theme/chart-setup.ts: CSS-pixel ink boxes of every text drawn,
 // the plot area, the colour and marker each dataset was drawn in) and from the page's own boxes and styles.
 
+import { backdrop, contrast, parseColor } from './colour.mjs';
+
 /** The plot area's share of the canvas height, at least. */
 export const PLOT_SHARE = 0.6;
 /** The plot area's height, at least: px for a scatter plot, px per category for a bar chart. */
@@ -68,49 +70,6 @@ function collect() {
       };
     }),
   };
-}
-
-/** [r, g, b, a] (0-255, alpha 0-1) of a CSS colour as browsers serialise it, or null. */
-export function parseColor(s) {
-  if (typeof s !== 'string') return null;
-  const t = s.trim().toLowerCase();
-  let m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/.exec(t);
-  if (m) {
-    const n = Number.parseInt(m[1], 16);
-    return [(n >> 16) & 255, (n >> 8) & 255, n & 255, m[2] ? Number.parseInt(m[2], 16) / 255 : 1];
-  }
-  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/.exec(t);
-  if (m) {
-    const a = m[4] === undefined ? 1 : m[4].endsWith('%') ? Number.parseFloat(m[4]) / 100 : Number(m[4]);
-    return [Number(m[1]), Number(m[2]), Number(m[3]), a];
-  }
-  return null;
-}
-
-/** `top` composited over `bottom` (both [r, g, b, a]). */
-const over = (top, bottom) => {
-  const a = top[3] + bottom[3] * (1 - top[3]);
-  if (a === 0) return [0, 0, 0, 0];
-  return [0, 1, 2].map((i) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / a).concat(a);
-};
-/** The opaque colour behind an element: its backgrounds, nearest first, over the canvas's white. */
-export function backdrop(layers) {
-  let color = [255, 255, 255, 1];
-  for (const l of [...layers].reverse()) {
-    const c = parseColor(l);
-    if (c && c[3] > 0) color = over(c, color);
-  }
-  return color;
-}
-const channel = (v) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-};
-const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-/** WCAG contrast of colour `fg` (possibly translucent) on the opaque `bg`. */
-export function contrast(fg, bg) {
-  const [a, b] = [luminance(over(fg, bg)), luminance(bg)].sort((x, y) => y - x);
-  return (a + 0.05) / (b + 0.05);
 }
 
 const fmtBox = (b) => `[${[b.left, b.top, b.right, b.bottom].map((v) => Math.round(v * 10) / 10).join(', ')}]`;

@@ -3,6 +3,8 @@
 // inside the viewBox (so it is not clipped) and inside the svg's box on screen, no two texts
 // overlap, the text renders large enough to read, and its colour contrasts with the page.
 
+import { backdrop, contrast, cssColor, over, parseColor } from './colour.mjs';
+
 /** Below this viewport width the page is a phone's: text may render smaller. */
 export const NARROW_BELOW = 600;
 /** Smallest rendered font size, in CSS px, on a phone and on a wider window. */
@@ -13,46 +15,18 @@ export const MIN_CONTRAST = 4.5;
 const SLACK = 0.5;
 
 /** Runs in the page: every problem of every figure, as a sentence naming the figure, the text and the boxes. */
-function figureProblems({ minFont, minContrast, slack }) {
+function figureProblems({ minFont, slack }) {
   const problems = [];
   const figures = [...document.querySelectorAll('main svg.zoo-figure')];
   const r1 = (v) => Math.round(v * 10) / 10;
   const box = (b) => `[${r1(b.left)}, ${r1(b.top)} – ${r1(b.right)}, ${r1(b.bottom)}]`;
-  const parse = (c) => {
-    const m = /rgba?\(([^)]+)\)/.exec(c ?? '');
-    if (!m) return null;
-    const [r, g, b, a = 1] = m[1]
-      .split(/[\s,/]+/)
-      .filter(Boolean)
-      .map(Number);
-    return { r, g, b, a };
-  };
-  const over = (top, bottom, alpha) => ({
-    r: top.r * alpha + bottom.r * (1 - alpha),
-    g: top.g * alpha + bottom.g * (1 - alpha),
-    b: top.b * alpha + bottom.b * (1 - alpha),
-  });
-  const luminance = ({ r, g, b }) => {
-    const lin = (v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-  };
-  const contrast = (a, b) => {
-    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
-  const css = ({ r, g, b }) => `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
-  /** The page's colour behind an element: its ancestors' backgrounds composited over the white canvas. */
-  const pageBackground = (el) => {
+  /** The backgrounds of an element and its ancestors, nearest first (composited in Node). */
+  const backgrounds = (el) => {
     const layers = [];
-    for (let e = el; e; e = e.parentElement) {
-      const c = parse(getComputedStyle(e).backgroundColor);
-      if (c && c.a > 0) layers.push(c);
-    }
-    return layers.reverse().reduce((under, c) => over(c, under, c.a), { r: 255, g: 255, b: 255 });
+    for (let e = el; e; e = e.parentElement) layers.push(getComputedStyle(e).backgroundColor);
+    return layers;
   };
+  const colours = [];
 
   figures.forEach((svg, i) => {
     const name = `figure ${i + 1} ("${(svg.getAttribute('aria-label') ?? '').slice(0, 50)}…")`;
@@ -64,7 +38,7 @@ function figureProblems({ minFont, minContrast, slack }) {
     const view = { left: vb.x, top: vb.y, right: vb.x + vb.width, bottom: vb.y + vb.height };
     const screen = svg.getBoundingClientRect();
     const rootInverse = svg.getScreenCTM().inverse();
-    const background = pageBackground(svg);
+    const background = backgrounds(svg);
     // Shapes that paint a fill, in paint order, for what lies behind each text.
     const fills = [...svg.querySelectorAll('rect, circle, ellipse, polygon, path')].filter((s) => {
       if (s.closest('defs, marker')) return false;
@@ -103,31 +77,18 @@ function figureProblems({ minFont, minContrast, slack }) {
       const ctm = t.getScreenCTM();
       const px = Number.parseFloat(st.fontSize) * Math.hypot(ctm.a, ctm.b);
       if (px < minFont - 1e-6) problems.push(`${label} renders at ${r1(px)} px, under ${minFont} px at a ${window.innerWidth} px window`);
-      const fill = parse(st.fill);
-      if (!fill) problems.push(`${label} has a fill (${st.fill}) that is not a colour`);
-      else {
-        const alpha = fill.a * Number(st.fillOpacity) * Number(st.opacity);
-        const colour = over(fill, background, alpha);
-        const page = contrast(colour, background);
-        if (page < minContrast)
-          problems.push(`${label} is ${css(colour)} on the page's ${css(background)}: contrast ${page.toFixed(2)}, under ${minContrast}`);
-        // What the figure paints behind the text's centre, over the page.
-        const centre = new DOMPoint((user.left + user.right) / 2, (user.top + user.bottom) / 2);
-        let behind = background;
-        for (const s of fills) {
-          if (!(s.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
-          const local = centre.matrixTransform(rootInverse.multiply(s.getScreenCTM()).inverse());
-          if (!s.isPointInFill(local)) continue;
-          const ss = getComputedStyle(s);
-          const c = parse(ss.fill);
-          if (c) behind = over(c, behind, c.a * Number(ss.fillOpacity) * Number(ss.opacity));
-        }
-        const onFigure = contrast(over(fill, behind, alpha), behind);
-        if (behind !== background && onFigure < minContrast)
-          problems.push(
-            `${label} is ${css(colour)} on ${css(behind)} drawn behind it: contrast ${onFigure.toFixed(2)}, under ${minContrast}`,
-          );
+      // Its colour, the page's and what the figure paints behind the text's centre (in paint order):
+      // judged in Node (contrastProblems).
+      const centre = new DOMPoint((user.left + user.right) / 2, (user.top + user.bottom) / 2);
+      const behind = [];
+      for (const s of fills) {
+        if (!(s.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
+        const local = centre.matrixTransform(rootInverse.multiply(s.getScreenCTM()).inverse());
+        if (!s.isPointInFill(local)) continue;
+        const ss = getComputedStyle(s);
+        behind.push({ fill: ss.fill, alpha: Number(ss.fillOpacity) * Number(ss.opacity) });
       }
+      colours.push({ label, fill: st.fill, alpha: Number(st.fillOpacity) * Number(st.opacity), background, behind });
       return { label, r };
     });
     for (let a = 0; a < measured.length; a++) {
@@ -140,17 +101,50 @@ function figureProblems({ minFont, minContrast, slack }) {
       }
     }
   });
-  return { count: figures.length, problems };
+  return { count: figures.length, problems, colours };
+}
+
+/** Each text's contrast with the page, and with what the figure draws behind it (see `figureProblems`). */
+function contrastProblems(colours) {
+  const problems = [];
+  for (const t of colours) {
+    const fill = parseColor(t.fill);
+    if (!fill) {
+      problems.push(`${t.label} has a fill (${t.fill}) that is not a colour`);
+      continue;
+    }
+    const fg = [...fill.slice(0, 3), fill[3] * t.alpha];
+    const page = backdrop(t.background);
+    const onPage = contrast(fg, page);
+    if (onPage < MIN_CONTRAST)
+      problems.push(
+        `${t.label} is ${cssColor(over(fg, page))} on the page's ${cssColor(page)}: contrast ${onPage.toFixed(2)}, under ${MIN_CONTRAST}`,
+      );
+    let behind = page;
+    let painted = false;
+    for (const s of t.behind) {
+      const c = parseColor(s.fill);
+      if (!c) continue;
+      behind = over([...c.slice(0, 3), c[3] * s.alpha], behind);
+      painted = true;
+    }
+    const onFigure = contrast(fg, behind);
+    if (painted && onFigure < MIN_CONTRAST)
+      problems.push(
+        `${t.label} is ${cssColor(over(fg, behind))} on ${cssColor(behind)} drawn behind it: contrast ${onFigure.toFixed(2)}, under ${MIN_CONTRAST}`,
+      );
+  }
+  return problems;
 }
 
 /** The problems of the page's figures at its current viewport (see `figureProblems`). */
-export function figureIssues(page) {
+export async function figureIssues(page) {
   const narrow = page.viewportSize().width < NARROW_BELOW;
-  return page.evaluate(figureProblems, {
+  const { count, problems, colours } = await page.evaluate(figureProblems, {
     minFont: narrow ? MIN_FONT_PX.narrow : MIN_FONT_PX.wide,
-    minContrast: MIN_CONTRAST,
     slack: SLACK,
   });
+  return { count, problems: [...problems, ...contrastProblems(colours)] };
 }
 
 /** Asserts that the page has figures and that their text is whole, apart, legible and contrasted. */
