@@ -44,6 +44,33 @@ export function checkName(name, root = ROOT) {
   }
 }
 
+/** The manifests of the workspace (the root's first), as paths relative to `root`. */
+function manifests(root) {
+  const out = ['package.json'];
+  for (const dir of ['packages', 'apps']) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const sub of readdirSync(join(root, dir)).sort()) {
+      if (existsSync(join(root, dir, sub, 'package.json'))) out.push(join(dir, sub, 'package.json'));
+    }
+  }
+  return out;
+}
+
+/**
+ * The workspace manifests that depend on every family package (a package whose manifest declares
+ * `"zoo": { "catalog": ... }`), other than the families themselves.
+ */
+export function familyConsumers(root = ROOT) {
+  const read = (file) => JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const all = manifests(root).map((file) => [file, read(file)]);
+  const families = all.filter(([, pkg]) => pkg.zoo?.catalog).map(([, pkg]) => pkg.name);
+  if (families.length === 0) return [];
+  return all
+    .filter(([, pkg]) => !pkg.zoo?.catalog)
+    .filter(([, pkg]) => families.every((f) => pkg.devDependencies?.[f] || pkg.dependencies?.[f]))
+    .map(([file]) => file);
+}
+
 function render(text, names) {
   return text.replace(/__(family|Family|FAMILY|model)__/g, (token) => names[token]);
 }
@@ -67,11 +94,12 @@ export function newFamily(name, { root = ROOT, install = true } = {}) {
     writeFileSync(out, render(readFileSync(file, 'utf8'), names));
     created.push(relative(root, out));
   }
-  // The docs site and the root list every family as a workspace dependency, so that turbo builds
-  // the new package before the site (turbo orders builds by dependencies only).
-  for (const consumer of ['package.json', join('apps', 'docs', 'package.json')]) {
+  // Whatever depends on every family today (the root, the docs site, the tooling, fused and bench
+  // tests) depends on the new one too: turbo orders builds by dependencies only, and those
+  // packages find the families at run time (`discoverFamilies`), so the new package must be built
+  // before them. The rule is read from the manifests, not a list kept here.
+  for (const consumer of familyConsumers(root)) {
     const file = join(root, consumer);
-    if (!existsSync(file)) continue;
     const pkg = JSON.parse(readFileSync(file, 'utf8'));
     pkg.devDependencies = Object.fromEntries(
       Object.entries({ ...pkg.devDependencies, [`@zoo/${name}`]: 'workspace:*' }).sort(([a], [b]) => a.localeCompare(b)),

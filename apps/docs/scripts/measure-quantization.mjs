@@ -68,9 +68,8 @@ const vmHwm = () => {
 
 /** Every registered model, by the front door. */
 async function catalog() {
-  await import('@zoo/cnn-classic/register');
-  await import('@zoo/mobile/register');
-  await import('@zoo/transformers/register');
+  // Every family package of the workspace, found by its manifest, registered with the front door.
+  await (await import('@zoo/profiler/node')).discoverFamilies(import.meta.dirname);
   return (await import('@zoo/core-blocks')).listModels();
 }
 

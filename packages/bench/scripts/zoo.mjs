@@ -1,17 +1,19 @@
 // What the bench scripts share: finding a model of the zoo's family packages by name, and the
 // median of a list of times.
 import { getModel } from '@zoo/core-blocks/family';
+import { quantile } from '@zoo/profiler';
+import { discoverFamilies } from '@zoo/profiler/node';
 
 /** The catalog entry of a zoo model, through the front door (a typo gets the nearest names). */
 export async function zooEntry(name) {
-  // A family's register entry makes its models reachable by name.
-  await Promise.all([import('@zoo/cnn-classic/register'), import('@zoo/mobile/register'), import('@zoo/transformers/register')]);
+  // Every family package of the workspace is found by its manifest and registered with the front door.
+  await discoverFamilies(import.meta.dirname);
   return getModel(name);
 }
 
 /** The middle value (the mean of the two middle values for an even count). */
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+export const median = (xs) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );

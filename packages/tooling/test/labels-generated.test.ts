@@ -3,12 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { catalog as classic } from '@zoo/cnn-classic';
 import { classLabels, LABELLED_DATASETS } from '@zoo/core-blocks/family';
-import { catalog as mobile } from '@zoo/mobile';
 import { ensureTimm, PYTHON, pythonEnv } from '@zoo/parity';
-import { catalog as transformers } from '@zoo/transformers';
-import { ROOT } from './workspace.js';
+import { discoverFamilies } from '@zoo/profiler/node';
+import { ROOT, workspacePackages } from './workspace.js';
 
 // The class names of the larger ImageNet subsets are data generated from timm's own lists: they
 // must be what the script writes, decode to exactly timm's `label_descriptions()`, and cover the
@@ -37,7 +35,15 @@ describe('generated class names', () => {
   }, 300_000);
 
   it("name the classes of every weight set that predicts an ImageNet subset's", async () => {
-    const sets = [...classic, ...mobile, ...transformers].flatMap((e) => e.weights);
+    const families = await discoverFamilies(ROOT);
+    // Every family package of the workspace is found (a family declares `zoo.catalog` in its manifest).
+    expect(families.map((f) => f.name)).toEqual(
+      workspacePackages()
+        .filter((p) => p.manifest.zoo)
+        .map((p) => p.name)
+        .sort(),
+    );
+    const sets = families.flatMap((f) => f.catalog).flatMap((e) => e.weights);
     const unnamed = [];
     for (const s of sets) {
       if (s.classes.count === 0 || !s.classes.dataset.startsWith('imagenet')) continue;

@@ -11,7 +11,8 @@ let root: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'zoo-new-family-'));
-  copyWorkspace(root);
+  // With the packages' builds: the tooling's checks below pack every package of the copy.
+  copyWorkspace(root, { withBuilds: true });
 });
 
 afterAll(() => {
@@ -76,9 +77,12 @@ describe('pnpm new-family', () => {
       expect(source).toMatch(/DEMO_NETS_SPECS = \{\n\s+demo_nets_tiny: \{/);
       expect(source).not.toMatch(/__(family|Family|FAMILY|model)__/);
       expect(readFileSync(join(root, '.changeset', `${NAME}-new-family.md`), 'utf8')).toMatch(`'@zoo/${NAME}': minor`);
-      // The docs site builds after every family: turbo learns the order from this dependency.
-      const docs = JSON.parse(readFileSync(join(root, 'apps/docs/package.json'), 'utf8'));
-      expect(docs.devDependencies[`@zoo/${NAME}`]).toBe('workspace:*');
+      // What depends on every family (the docs site, the tooling, ...) depends on the new one: turbo
+      // learns the build order from these dependencies.
+      for (const consumer of ['package.json', 'apps/docs/package.json', 'packages/tooling/package.json', 'packages/fused/package.json']) {
+        const manifest = JSON.parse(readFileSync(join(root, consumer), 'utf8'));
+        expect([consumer, manifest.devDependencies[`@zoo/${NAME}`]]).toEqual([consumer, 'workspace:*']);
+      }
 
       // The package builds (with the packages it depends on), lints, type-checks and tests at once.
       const turbo = run('pnpm', ['turbo', 'run', 'build', 'lint', 'typecheck', 'test', `--filter=@zoo/${NAME}`], { cwd: root });
@@ -87,6 +91,33 @@ describe('pnpm new-family', () => {
       expect(turbo.stdout).toMatch(`PASS test/${NAME}.test.ts`);
       expect(turbo.stdout).toMatch('PASS test/save-load.test.ts');
       expect(turbo.stdout).not.toMatch(/Tests:.*failed/);
+
+      // The tooling's own checks of every package see the new one: it is a dev dependency of the
+      // tooling (so turbo builds it first), packs with only its modules, types and README, and
+      // passes publint and arethetypeswrong.
+      const tooling = run(
+        process.execPath,
+        [
+          '--experimental-vm-modules',
+          '--no-warnings',
+          'node_modules/jest/bin/jest.js',
+          '--runInBand',
+          '--verbose',
+          'test/packed.test.ts',
+          'test/workspace.test.ts',
+        ],
+        { cwd: join(root, 'packages', 'tooling') },
+      );
+      expect(tooling.stderr).toMatch(`@zoo/${NAME} as published`);
+      expect(tooling.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+      expect(tooling.stderr).not.toMatch(/Tests:.*failed/);
+
+      // The docs site documents it with no edit: the generator finds the package, profiles its model
+      // and writes its card and index row.
+      run('node', ['scripts/generate.mjs'], { cwd: join(root, 'apps', 'docs') });
+      const card = readFileSync(join(root, 'apps', 'docs', '.gen', 'models', 'demo_nets_tiny.md'), 'utf8');
+      expect(card).toMatch('DemoNets');
+      expect(readFileSync(join(root, 'apps', 'docs', '.gen', 'models', 'index.md'), 'utf8')).toMatch('demo_nets_tiny');
 
       const list = run('node', ['packages/profiler/dist/cli.js', 'list', '--json'], { cwd: root });
       const models = JSON.parse(list.stdout) as { name: string; package: string; family: string }[];
