@@ -1,4 +1,5 @@
 export { CHROMIUM, launchChromium } from './browser.js';
+export { describeFamilyPackage, expectModelMatchesReference, type FamilySuiteOptions } from './family-suite.js';
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type FashionMnist, type Idx, parseIdx, readFashionMnist } from './fashion-mnist.js';
 export { installFastCpuKernels } from './fast-cpu-kernels.js';
 export { itHasFeatureMaps, itMatchesTimmFeatureInfo } from './features.js';
@@ -31,5 +32,12 @@ export {
 } from './quantization.js';
 export { itRoundTripsQuantizedFiles, MEASURED_QUANTIZATION } from './quantized-round-trip.js';
 export { mulberry32 } from './random.js';
+export {
+  expectLayersMatchReference,
+  hasReferenceLayers,
+  type ReferenceLayer,
+  referenceLayers,
+  referenceStateDictKeys,
+} from './reference-layers.js';
 export { itSavesAndLoadsEveryModel } from './save-load.js';
 export { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, itTakesTheDefaultSetsPreprocessing } from './weights.js';
