@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { featureInfoOf, type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
 import { checkFeatureParity } from '@zoo/parity';
-import { itHasFeatureMaps, itMatchesTimmFeatureInfo } from '@zoo/test-support';
+import { itHasFeatureMaps, itMatchesTimmFeatureInfo, referenceLayers } from '@zoo/test-support';
 import {
   catalog,
   EDGEVIT_SPECS,
@@ -41,19 +39,12 @@ itMatchesTimmFeatureInfo(
   (e) => TIMM[e.name],
 );
 
-interface ListedLayer {
-  name: string;
-  in?: number[];
-  out?: number[];
-}
-
 /**
  * A module's map in the authors' listing (`arch/<model>.json`, at 224): the output of its last
  * layer, or, where that is tokens (EdgeViT's attention), the input of the layer after it.
  */
 function listedMap(model: string, module: string): [channels: number, reduction: number] {
-  const path = createRequire(import.meta.url).resolve(`@zoo/reference/arch/${model}.json`);
-  const layers = (JSON.parse(readFileSync(path, 'utf8')) as { layers: ListedLayer[] }).layers;
+  const layers = referenceLayers(model);
   let last = layers.length - 1;
   while (last >= 0 && layers[last].name !== module && !layers[last].name.startsWith(`${module}.`)) last--;
   expect(last).toBeGreaterThanOrEqual(0);
