@@ -66,6 +66,3 @@ export const catalog: readonly ModelEntry[] = [
   hrnet.hrnet_w48,
   hrnet.hrnet_w64,
 ];
-
-/** The ideas of this package's families, for the docs site (see docs/architecture.md). */
-export { innovations } from './innovations.js';

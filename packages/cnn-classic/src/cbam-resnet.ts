@@ -5,7 +5,7 @@ import {
   type CreateOptions,
   cbam,
   defineModel,
-  dense,
+  linear,
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
@@ -74,7 +74,7 @@ function classifier(features: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTens
     x = apply(tfl.layers.flatten({ name: 'flatten' }), x);
   }
   if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'dropout' }), x);
-  return apply(dense(o.numClasses, 'fc'), x);
+  return apply(linear(o.numClasses, 'fc', { init: 'torchDefault' }), x);
 }
 
 function entry(name: CbamResNetName, weights: readonly WeightSet[]): ModelEntry<CbamResNetOptions> {

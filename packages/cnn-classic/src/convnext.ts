@@ -6,12 +6,11 @@ import {
   Conv2d,
   type CreateOptions,
   defineModel,
-  dense,
   dropPathRateOption,
   type FeatureStage,
-  initializer,
   LayerScale,
   layerNorm,
+  linear,
   linearDropPathRates,
   type ModelEntry,
   type ResolvedOptions,
@@ -60,11 +59,6 @@ export function cnBlock(x: tfl.SymbolicTensor, name: string, dim: number, dropPa
   return apply(tfl.layers.add({ name: `${name}.add` }), [y, x]);
 }
 
-/** `nn.Linear` on the channel axis of an NHWC map, initialised as ConvNeXt does. */
-function linear(units: number, name: string): tfl.layers.Layer {
-  return tfl.layers.dense({ units, name, kernelInitializer: initializer('truncNormal02') });
-}
-
 function features(spec: ConvNeXtSpec, input: tfl.SymbolicTensor, dropPathRate: number): tfl.SymbolicTensor {
   let x = apply(new Conv2d({ name: 'features.0.0', filters: spec.dims[0], kernelSize: 4, strides: 4, kernelInit: 'truncNormal02' }), input);
   x = apply(layerNorm('features.0.1', EPS), x);
@@ -105,7 +99,7 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
   let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
   y = apply(layerNorm('classifier.0', EPS), y);
   if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'dropout' }), y);
-  return apply(dense(o.numClasses, 'classifier.2'), y);
+  return apply(linear(o.numClasses, 'classifier.2', { init: 'torchDefault' }), y);
 }
 
 /** ConvNeXt's creation options: the common ones plus `dropPathRate`. */

@@ -5,10 +5,10 @@ import {
   type CreateOptions,
   convNormAct,
   defineModel,
-  dense,
   dropPathRateOption,
   type FeatureStage,
   invertedResidual,
+  linear,
   type ModelEntry,
   makeDivisible,
   type NormArgs,
@@ -184,7 +184,7 @@ function entry(name: EfficientNetName, weights: readonly WeightSet[]): ModelEntr
       classifier: (x, o) => {
         let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
         if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.0' }), y);
-        return apply(dense(o.numClasses, 'classifier.1'), y);
+        return apply(linear(o.numClasses, 'classifier.1', { init: 'torchDefault' }), y);
       },
     },
   });

@@ -1,15 +1,13 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { columnsFigure, type Innovation, type InnovationVariant } from '@zoo/core-blocks/docs';
 import {
   activation,
   apply,
   Conv2d,
   cbam,
-  columnsFigure,
   convNormAct,
   eca,
   ecaKernelSize,
-  type Innovation,
-  type InnovationVariant,
   layerNorm,
   MaxPool2d,
   squeezeExcite,

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaptiveAvgPool2d, activation, apply, dense, type FeatureStage, type ResolvedOptions } from '@zoo/core-blocks/family';
+import { AdaptiveAvgPool2d, activation, apply, type FeatureStage, linear, type ResolvedOptions } from '@zoo/core-blocks/family';
 
 /** One position of torchvision's `classifier` Sequential: a linear layer, or ReLU, or dropout. */
 export type HeadStep = { linear: number | 'classes' } | 'relu' | 'dropout';
@@ -20,7 +20,7 @@ export function mlpHead(features: tfl.SymbolicTensor, o: ResolvedOptions, grid: 
       if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name }), x);
     } else {
       const units = step.linear === 'classes' ? o.numClasses : step.linear;
-      x = apply(dense(units, name), x);
+      x = apply(linear(units, name, { init: 'torchDefault' }), x);
     }
   });
   return x;

@@ -8,8 +8,8 @@ import {
   Conv2d,
   type CreateOptions,
   defineModel,
-  dense,
   type ExtraOption,
+  linear,
   MaxPool2d,
   type ModelEntry,
   type ResolvedOptions,
@@ -96,7 +96,7 @@ function timmHead(features: tfl.SymbolicTensor, o: ResolvedOptions): tfl.Symboli
   x = apply(activation('relu', 'classifier.4'), x);
   if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.5' }), x);
   x = apply(tfl.layers.globalAveragePooling2d({ name: 'global_pool' }), x);
-  return apply(dense(o.numClasses, 'classifier.6'), x);
+  return apply(linear(o.numClasses, 'classifier.6', { init: 'torchDefault' }), x);
 }
 
 /** VGG's creation options: the common ones plus `head`. */

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { ecaKernelSize, type InnovationComparison } from '@zoo/core-blocks/family';
+import type { InnovationComparison } from '@zoo/core-blocks/docs';
+import { ecaKernelSize } from '@zoo/core-blocks/family';
 import { type ModelProfile, profileComparison } from '@zoo/profiler';
 import { getReference } from '@zoo/reference';
-import { catalog, innovations } from '../src/catalog.js';
+import { catalog } from '../src/catalog.js';
 import { EFFICIENTNET_SPECS, efficientNetStages } from '../src/efficientnet.js';
+import { innovations } from '../src/innovations.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

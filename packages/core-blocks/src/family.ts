@@ -19,6 +19,42 @@ export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } 
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export { tokenMap } from './blocks/token-map.js';
 export * from './checkpoint/index.js';
+export {
+  type DataConfig,
+  DEFAULT_CROP_PCT,
+  dataConfig,
+  dataConfigOf,
+  fromTimmConfig,
+  fromTorchvisionWeights,
+  IMAGENET_DATA_CONFIG,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type Interpolation,
+  type Triple,
+} from './contract/data-config.js';
+export {
+  type Architecture,
+  defineModel,
+  type FeatureInfo,
+  type FeatureStage,
+  featureInfoOf,
+  globalPool,
+  linearClassifier,
+  type ModelDefinition,
+  type ModelEntry,
+  type PaperRef,
+} from './contract/model.js';
+export { noWeightSets, noWeightsReason } from './contract/no-weights.js';
+export type {
+  KeyConvention,
+  WeightAccuracy,
+  WeightClasses,
+  WeightFile,
+  WeightPreprocessing,
+  WeightPublisher,
+  WeightSet,
+} from './contract/weight-set.js';
+export { weightDataConfig } from './contract/weight-set.js';
 export { dropPathRateOption, linearDropPathRates } from './drop-path.js';
 export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export { type CatalogLoader, registeredFamilies, registerFamily } from './front-door/families.js';
@@ -48,41 +84,15 @@ export {
   modelInput,
   type Prediction,
 } from './inference/classify.js';
-export {
-  type DataConfig,
-  DEFAULT_CROP_PCT,
-  dataConfig,
-  dataConfigOf,
-  fromTimmConfig,
-  fromTorchvisionWeights,
-  IMAGENET_DATA_CONFIG,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  type Interpolation,
-  type Triple,
-} from './inference/data-config.js';
 export { classifierOf, type EmbedOptions, embed, preLogits } from './inference/embed.js';
 export { ZooInputTypeError, ZooNonFiniteError, ZooValueError } from './inference/errors.js';
 export { IMAGENET_LABELS } from './inference/imagenet-labels.js';
 export { classLabels, LABELLED_DATASETS } from './inference/labels.js';
+export { type LoadedWeights, weightsOf } from './inference/loaded-weights.js';
 export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOptions, preprocess } from './inference/preprocess.js';
-export { type Innovation, type InnovationComparison, type InnovationVariant, variantModel } from './innovation.js';
-export {
-  type ChannelShuffleFigureOptions,
-  type Column,
-  channelShuffleFigure,
-  channelShuffleOrder,
-  columnsFigure,
-  type DepthwiseFigureOptions,
-  depthwiseSeparableFigure,
-  FIGURE_FONT,
-  FIGURE_MAX_WIDTH,
-  textWidth,
-  type WindowFigureOptions,
-  windowPartitionFigure,
-} from './innovation-figure.js';
 export { ACTIVATIONS, Activation, type ActivationArgs, type ActivationName, activation, applyActivation } from './layers/activation.js';
 export { AdaptiveAvgPool2d, type AdaptiveAvgPool2dArgs, adaptiveWindow } from './layers/adaptive-avg-pool.js';
+export { apply } from './layers/apply.js';
 export { attend, MultiHeadAttention, type MultiHeadAttentionArgs, mergeHeads, splitHeads } from './layers/attention.js';
 export { ZooBackendError } from './layers/backend-errors.js';
 export { TorchBatchNorm, torchBatchNorm } from './layers/batch-norm.js';
@@ -114,20 +124,6 @@ export {
 } from './layers/tokens.js';
 export { relativePositionIndex, roll2d, shiftedWindowMask, WindowAttention, type WindowAttentionArgs } from './layers/window-attention.js';
 export { makeDivisible } from './make-divisible.js';
-export {
-  type Architecture,
-  apply,
-  defineModel,
-  dense,
-  type FeatureInfo,
-  type FeatureStage,
-  featureInfoOf,
-  globalPool,
-  linearClassifier,
-  type ModelDefinition,
-  type ModelEntry,
-  type PaperRef,
-} from './model.js';
 export { normEpsOption } from './norm-eps.js';
 export {
   type ClassifierActivation,
@@ -156,14 +152,3 @@ export {
 } from './weights/errors.js';
 export { findWeightSet } from './weights/find.js';
 export type { LoadOptions, WeightsOptions } from './weights/load.js';
-export { noWeightSets, noWeightsReason } from './weights/none.js';
-export { type LoadedWeights, weightDataConfig, weightsOf } from './weights/registry.js';
-export type {
-  KeyConvention,
-  WeightAccuracy,
-  WeightClasses,
-  WeightFile,
-  WeightPreprocessing,
-  WeightPublisher,
-  WeightSet,
-} from './weights/types.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, batchNorm2d, Conv2d, dense } from '../src/family.js';
+import { apply, batchNorm2d, Conv2d, linear } from '../src/family.js';
 
 /** A small model with every mapped layer kind: dense, depthwise and grouped Conv2d, BatchNorm, Dense, LayerNorm. */
 export function smallNet(seed = 1): tfl.LayersModel {
@@ -10,7 +10,7 @@ export function smallNet(seed = 1): tfl.LayersModel {
   x = apply(new Conv2d({ name: 'block.dw', filters: 8, kernelSize: 3, padding: 1, groups: 4 }), x);
   x = apply(new Conv2d({ name: 'block.pw', filters: 6, kernelSize: 1, groups: 2 }), x);
   x = apply(tfl.layers.globalAveragePooling2d({ name: 'pool' }), x);
-  x = apply(dense(5, 'fc'), x);
+  x = apply(linear(5, 'fc', { init: 'torchDefault' }), x);
   x = apply(tfl.layers.layerNormalization({ name: 'norm', epsilon: 1e-5 }), x);
   const model = tfl.model({ inputs: input, outputs: x });
   // Non-trivial values everywhere, so that a weight in the wrong place shows in the output.

@@ -2,19 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { TINTS } from '../src/docs/innovation-figure.js';
 import {
-  ChannelShuffle,
   channelShuffleFigure,
   channelShuffleOrder,
   columnsFigure,
   depthwiseSeparableFigure,
   FIGURE_FONT,
   FIGURE_MAX_WIDTH,
-  shiftedWindowMask,
   textWidth,
   windowPartitionFigure,
-} from '../src/family.js';
-import { TINTS } from '../src/innovation-figure.js';
+} from '../src/docs.js';
+import { ChannelShuffle, shiftedWindowMask } from '../src/family.js';
 
 type Box = { x0: number; y0: number; x1: number; y1: number };
 type Element = { tag: string; attrs: Record<string, string>; dx: number; dy: number; text?: string };

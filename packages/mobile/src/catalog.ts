@@ -33,6 +33,3 @@ export const catalog: readonly ModelEntry[] = [
   edgevit.edgevit_xs,
   edgevit.edgevit_s,
 ];
-
-/** The ideas of this package's families, for the docs site (see docs/architecture.md). */
-export { innovations } from './innovations.js';

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { channelShuffleFigure, columnsFigure, depthwiseSeparableFigure, type Innovation } from '@zoo/core-blocks/docs';
 import {
   type ActivationName,
   AvgPool2d,
@@ -6,11 +7,7 @@ import {
   apply,
   Conv2d,
   ConvTranspose2d,
-  channelShuffleFigure,
-  columnsFigure,
   convNormAct,
-  depthwiseSeparableFigure,
-  type Innovation,
   invertedResidual,
   layerNorm,
   linear,

@@ -7,8 +7,8 @@ import {
   type CreateOptions,
   convNormAct,
   defineModel,
-  dense,
   invertedResidual,
+  linear,
   type ModelEntry,
   makeDivisible,
   normEpsOption,
@@ -164,10 +164,10 @@ function stages(spec: MobileNetV3Spec, o: Resolved) {
 /** `avgpool`, then `classifier`: linear, hard-swish, dropout (the `dropRate` option), linear. */
 function classifier(spec: MobileNetV3Spec, x: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
   x = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
-  x = apply(dense(makeDivisible(spec.lastChannel * o.widthMultiplier), 'classifier.0'), x);
+  x = apply(linear(makeDivisible(spec.lastChannel * o.widthMultiplier), 'classifier.0', { init: 'torchDefault' }), x);
   x = apply(activation('hardswish', 'classifier.1'), x);
   if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.2' }), x);
-  return apply(dense(o.numClasses, 'classifier.3'), x);
+  return apply(linear(o.numClasses, 'classifier.3', { init: 'torchDefault' }), x);
 }
 
 // Entries are pure so that a bundler drops the ones an app does not import.

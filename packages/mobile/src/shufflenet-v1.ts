@@ -7,7 +7,7 @@ import {
   type CreateOptions,
   convNormAct,
   defineModel,
-  dense,
+  linear,
   MaxPool2d,
   type ModelEntry,
   type PaperRef,
@@ -153,7 +153,7 @@ function classifier(x: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTensor {
     x = apply(tfl.layers.flatten({ name: 'flatten' }), x);
   }
   if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'dropout' }), x);
-  return apply(dense(o.numClasses, 'classifier.0', false), x);
+  return apply(linear(o.numClasses, 'classifier.0', { bias: false, init: 'torchDefault' }), x);
 }
 
 /**

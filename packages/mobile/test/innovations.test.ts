@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeDivisible } from '@zoo/core-blocks/family';
 import { type ModelProfile, profileComparison } from '@zoo/profiler';
-import { catalog, innovations } from '../src/catalog.js';
+import { catalog } from '../src/catalog.js';
+import { innovations } from '../src/innovations.js';
 import { MOBILENET_V3_SPECS } from '../src/mobilenet-v3.js';
 
 beforeAll(async () => {

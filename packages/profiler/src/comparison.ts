@@ -1,4 +1,4 @@
-import { type InnovationComparison, variantModel } from '@zoo/core-blocks/family';
+import { type InnovationComparison, variantModel } from '@zoo/core-blocks/docs';
 import { type ModelProfile, profileModel } from './profile.js';
 
 /** The profile of every variant of an innovation's comparison, in order (zero weights). */

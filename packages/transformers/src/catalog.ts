@@ -13,6 +13,3 @@ export const catalog: readonly ModelEntry[] = [
   swin.swin_s,
   swin.swin_b,
 ];
-
-/** The ideas of this package's families, for the docs site (see docs/architecture.md). */
-export { innovations } from './innovations.js';

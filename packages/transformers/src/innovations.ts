@@ -1,16 +1,14 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { columnsFigure, type Innovation, windowPartitionFigure } from '@zoo/core-blocks/docs';
 import {
   apply,
   ClassToken,
-  columnsFigure,
-  type Innovation,
   layerNorm,
   mlp,
   multiHeadSelfAttention,
   PositionEmbedding,
   patchEmbed,
   shiftedWindowAttention,
-  windowPartitionFigure,
 } from '@zoo/core-blocks/family';
 import { SWIN_SPECS } from './swin.js';
 import { VIT_SPECS, type ViTSpec } from './vit.js';

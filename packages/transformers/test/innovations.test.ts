@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ModelProfile, profileComparison } from '@zoo/profiler';
-import { catalog, innovations } from '../src/catalog.js';
+import { catalog } from '../src/catalog.js';
+import { innovations } from '../src/innovations.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

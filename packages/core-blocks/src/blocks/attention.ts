@@ -1,10 +1,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { apply } from '../layers/apply.js';
 import { MultiHeadAttention } from '../layers/attention.js';
 import { InProjection } from '../layers/in-projection.js';
 import type { InitName } from '../layers/init.js';
 import { linear } from '../layers/linear.js';
 import { WindowAttention } from '../layers/window-attention.js';
-import { apply } from '../model.js';
 
 export interface SelfAttentionArgs {
   numHeads: number;

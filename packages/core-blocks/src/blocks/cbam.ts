@@ -1,11 +1,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ZooOptionError } from '../errors.js';
 import { activation } from '../layers/activation.js';
+import { apply } from '../layers/apply.js';
 import { torchBatchNorm } from '../layers/batch-norm.js';
 import { ChannelPool } from '../layers/channel-pool.js';
 import { Conv2d } from '../layers/conv2d.js';
 import { initializer } from '../layers/init.js';
-import { apply, dense } from '../model.js';
+import { linear } from '../layers/linear.js';
 
 export interface CbamArgs {
   /** Module path of the CBAM module (`layer1.0.cbam`); its parts are named under it. */
@@ -54,9 +55,9 @@ export function cbam(x: tfl.SymbolicTensor, args: CbamArgs): tfl.SymbolicTensor 
   }
 
   const gate = `${name}.ChannelGate`;
-  const fc1 = dense(hidden, `${gate}.mlp.1`);
+  const fc1 = linear(hidden, `${gate}.mlp.1`, { init: 'torchDefault' });
   const relu = activation('relu', `${gate}.mlp.2`);
-  const fc2 = dense(channels, `${gate}.mlp.3`);
+  const fc2 = linear(channels, `${gate}.mlp.3`, { init: 'torchDefault' });
   const mlp = (pooled: tfl.SymbolicTensor) => apply(fc2, apply(relu, apply(fc1, pooled)));
   const avg = mlp(apply(tfl.layers.globalAveragePooling2d({ name: `${gate}.avg_pool` }), x));
   const max = mlp(apply(tfl.layers.globalMaxPooling2d({ name: `${gate}.max_pool` }), x));

@@ -1,8 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ActivationName, activation } from '../layers/activation.js';
+import { apply } from '../layers/apply.js';
 import { Conv2d, type Conv2dArgs } from '../layers/conv2d.js';
 import { batchNorm2d, type NormArgs } from '../layers/norm.js';
-import { apply } from '../model.js';
 
 export interface ConvNormActArgs extends Omit<Conv2dArgs, 'name' | 'useBias'>, NormArgs {
   /** Module path of the convolution (`conv1`, `features.0.0`). */

@@ -1,8 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ZooOptionError } from '../errors.js';
 import { activation } from '../layers/activation.js';
+import { apply } from '../layers/apply.js';
 import { initializer } from '../layers/init.js';
-import { apply } from '../model.js';
 
 export interface EcaArgs {
   /** Module path of the ECA module (`layer1.0.eca`); its parts are named under it. */

@@ -1,4 +1,4 @@
-import type { KeyRule } from '../checkpoint/convention.js';
+import type { KeyRule } from '../keys/convention.js';
 
 /** Where one `invertedResidual` block sits in timm's model and in the zoo's, and what it holds. */
 export interface InvertedResidualPlace {

@@ -1,11 +1,11 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ZooOptionError } from '../errors.js';
 import type { ActivationName } from '../layers/activation.js';
+import { apply } from '../layers/apply.js';
 import { Conv2d } from '../layers/conv2d.js';
 import type { InitName } from '../layers/init.js';
 import { batchNorm2d, type NormArgs } from '../layers/norm.js';
 import { StochasticDepth } from '../layers/stochastic-depth.js';
-import { apply } from '../model.js';
 import { convNormAct } from './conv-norm-act.js';
 import { squeezeExcite } from './squeeze-excite.js';
 

@@ -1,8 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ActivationName, activation } from '../layers/activation.js';
+import { apply } from '../layers/apply.js';
 import type { InitName } from '../layers/init.js';
 import { linear } from '../layers/linear.js';
-import { apply } from '../model.js';
 
 export interface MlpArgs {
   hidden: number;

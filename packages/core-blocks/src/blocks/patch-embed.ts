@@ -1,10 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { apply } from '../layers/apply.js';
 import { Conv2d } from '../layers/conv2d.js';
 import type { InitName } from '../layers/init.js';
 import { layerNorm } from '../layers/layer-norm.js';
 import { linear } from '../layers/linear.js';
 import { PatchMerge } from '../layers/patch-merge.js';
-import { apply } from '../model.js';
 
 export interface PatchEmbedArgs {
   dim: number;

@@ -1,8 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type ActivationName, activation } from '../layers/activation.js';
+import { apply } from '../layers/apply.js';
 import { Conv2d } from '../layers/conv2d.js';
 import type { InitName } from '../layers/init.js';
-import { apply } from '../model.js';
 
 export interface SqueezeExciteArgs {
   /** Module path of the block (`features.1.0.block.1`); its convolutions are `<name>.fc1`, `<name>.fc2`. */

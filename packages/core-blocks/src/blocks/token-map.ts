@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply } from '../model.js';
+import { apply } from '../layers/apply.js';
 
 /**
  * A transformer's tokens `[B, prefix + rows * cols, D]` as a feature map `[B, rows, cols, D]`, the

@@ -1,9 +1,6 @@
-import { ZooError } from '../errors.js';
+import { ZooCheckpointError } from '../keys/errors.js';
 
-/** A checkpoint that cannot be read or does not fit the model. Branch on the subclasses. */
-export class ZooCheckpointError extends ZooError {
-  override name = 'ZooCheckpointError';
-}
+export { ZooCheckpointError, ZooStateDictRuleError } from '../keys/errors.js';
 
 /** The 8-byte length or the JSON header of a safetensors file is unusable. */
 export class ZooSafetensorsHeaderError extends ZooCheckpointError {
@@ -110,11 +107,6 @@ export class ZooStateDictError extends ZooCheckpointError {
   ) {
     super(`${context}Checkpoint does not fit the model; nothing was loaded, the model is unchanged.\n${describeReport(report)}`);
   }
-}
-
-/** A model whose layers hold weights that no rule maps (a custom layer without `stateDictParams`). */
-export class ZooStateDictRuleError extends ZooCheckpointError {
-  override name = 'ZooStateDictRuleError';
 }
 
 const SHOWN = 20;

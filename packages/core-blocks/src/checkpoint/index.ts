@@ -8,7 +8,18 @@ export {
   mapKey,
   NATIVE_CONVENTION,
   shapesFit,
-} from './convention.js';
+} from '../keys/convention.js';
+export {
+  type LayerStateDict,
+  layerStateDict,
+  type MapsStateDict,
+  registerStateDictRule,
+  type StateDictParam,
+  type StateDictRule,
+  sameLayout,
+  transposed,
+  weightOf,
+} from '../keys/rules.js';
 export { DTYPE_BYTES, FLOAT_DTYPES, type SafetensorsDtype } from './dtypes.js';
 export {
   describeReport,
@@ -68,17 +79,6 @@ export {
   type QuantizedValues,
   ZooQuantizeError,
 } from './quantized-values.js';
-export {
-  type LayerStateDict,
-  layerStateDict,
-  type MapsStateDict,
-  registerStateDictRule,
-  type StateDictParam,
-  type StateDictRule,
-  sameLayout,
-  transposed,
-  weightOf,
-} from './rules.js';
 export { type ReadOptions, readSafetensors, SafetensorsFile, type TensorInfo, type TensorSource } from './safetensors.js';
 export { type TensorToWrite, writeSafetensors } from './safetensors-writer.js';
 export { exportStateDict, type LoadOptions, loadStateDict, stateDictParams, toSafetensors } from './state-dict.js';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type CheckpointConvention, mapKey, shapesFit } from './convention.js';
+import { type CheckpointConvention, mapKey, shapesFit } from '../keys/convention.js';
+import { layerStateDict, type StateDictParam } from '../keys/rules.js';
 import { FLOAT_DTYPES, type SafetensorsDtype } from './dtypes.js';
 import { type StateDictReport, ZooStateDictError, ZooStateDictRuleError } from './errors.js';
-import { layerStateDict, type StateDictParam } from './rules.js';
 import type { TensorSource } from './safetensors.js';
 import { writeSafetensors } from './safetensors-writer.js';
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { stateDictParams } from '../checkpoint/state-dict.js';
+import { type DataConfig, dataConfig } from '../contract/data-config.js';
+import { type FeatureInfo, featureInfoOf, type ModelEntry } from '../contract/model.js';
 import { ZooError, ZooOptionError, ZooShapeError } from '../errors.js';
 import {
   type ClassifyOptions,
@@ -10,13 +12,11 @@ import {
   modelInput,
   type Prediction,
 } from '../inference/classify.js';
-import { type DataConfig, dataConfig } from '../inference/data-config.js';
 import { classifierOf } from '../inference/embed.js';
+import { rememberWeights, weightsOf } from '../inference/loaded-weights.js';
 import type { ImageInput } from '../inference/preprocess.js';
-import { type FeatureInfo, featureInfoOf, type ModelEntry } from '../model.js';
 import type { CreateOptions } from '../options.js';
 import type { WeightsOptions } from '../weights/load.js';
-import { rememberWeights, weightsOf } from '../weights/registry.js';
 import { getModel } from './registry.js';
 
 /** A compiled inference plan, as `@zoo/fused`'s `compile` returns one. */

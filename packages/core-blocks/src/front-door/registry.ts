@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
+import type { ModelEntry } from '../contract/model.js';
 import { ZooOptionError, ZooUnknownModelError } from '../errors.js';
-import type { ModelEntry } from '../model.js';
 import { registeredFamilies, registry } from './families.js';
 
 async function catalogs(): Promise<ModelEntry[]> {

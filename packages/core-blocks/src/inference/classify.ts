@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from '../contract/data-config.js';
 import { describe, ZooOptionError, ZooShapeError } from '../errors.js';
-import { weightsOf } from '../weights/registry.js';
-import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from './data-config.js';
 import { ZooNonFiniteError, ZooValueError } from './errors.js';
 import { IMAGENET_LABELS } from './imagenet-labels.js';
 import { classLabels } from './labels.js';
+import { weightsOf } from './loaded-weights.js';
 import { type ImageInput, type PreprocessOptions, preprocess } from './preprocess.js';
 
 export interface Prediction {

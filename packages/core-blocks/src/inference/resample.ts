@@ -1,4 +1,5 @@
-import type { Interpolation } from './data-config.js';
+import type { Interpolation } from '../contract/data-config.js';
+import { type AxisTaps, antialiasTaps, cubic } from '../layers/resample.js';
 
 /**
  * torchvision's resize and center crop, computed on the CPU in plain arithmetic so that every
@@ -7,13 +8,6 @@ import type { Interpolation } from './data-config.js';
  * PyTorch's `interpolate` defines them (and PIL, for antialias) makes the result match
  * torchvision instead of approximating it.
  */
-
-/** Weights of one output position along one axis: input indices and their weights. */
-interface AxisTaps {
-  readonly taps: number;
-  readonly index: Int32Array;
-  readonly weight: Float64Array;
-}
 
 /** torchvision's `Resize(size)` with one int: the shorter side becomes `size`, the longer `int(size * long / short)`. */
 export function resizedSize(height: number, width: number, size: number): [number, number] {
@@ -43,14 +37,6 @@ const mathMin = Math.min;
 export function roundHalfEven(x: number): number {
   const r = mathRound(x);
   return mathAbs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** Keys' cubic convolution: A = -0.75 in PyTorch's bicubic, -0.5 in PIL's (and PyTorch's antialiased) one. */
-function cubic(x: number, a: number): number {
-  const t = Math.abs(x);
-  if (t <= 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
-  if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
-  return 0;
 }
 
 /**
@@ -98,32 +84,6 @@ export function axisTaps(
         weight[k + j] = cubic(t + 1 - j, -0.75);
       }
     }
-  }
-  return { taps, index, weight };
-}
-
-function antialiasTaps(inSize: number, scale: number, start: number, count: number, interpolation: Interpolation): AxisTaps {
-  const interpSize = interpolation === 'bilinear' ? 2 : 4;
-  const filter = interpolation === 'bilinear' ? (x: number) => Math.max(0, 1 - Math.abs(x)) : (x: number) => cubic(x, -0.5);
-  const support = scale >= 1 ? (interpSize / 2) * scale : interpSize / 2;
-  const invScale = scale >= 1 ? 1 / scale : 1;
-  const taps = Math.ceil(support) * 2 + 1;
-  const index = new Int32Array(count * taps);
-  const weight = new Float64Array(count * taps);
-  for (let o = 0; o < count; o++) {
-    const center = scale * (start + o + 0.5);
-    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
-    const xsize = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
-    let total = 0;
-    const k = o * taps;
-    for (let j = 0; j < xsize; j++) {
-      const w = filter((j + xmin - center + 0.5) * invScale);
-      index[k + j] = xmin + j;
-      weight[k + j] = w;
-      total += w;
-    }
-    for (let j = 0; j < xsize; j++) weight[k + j] = total === 0 ? 0 : weight[k + j] / total;
-    for (let j = xsize; j < taps; j++) index[k + j] = xmin;
   }
   return { taps, index, weight };
 }

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import type { LayerStateDict } from '../checkpoint/rules.js';
 import { ZooOptionError } from '../errors.js';
+import type { LayerStateDict } from '../keys/rules.js';
 import { constantInitializer } from './init.js';
 import { type MacCount, ZERO_MACS } from './macs.js';
 

@@ -1,5 +1,5 @@
+import type { WeightFile } from '../contract/weight-set.js';
 import { ZooOptionError } from '../errors.js';
-import type { WeightFile } from './types.js';
 
 /** `process.env[name]` in Node; undefined in a browser, where there is no process. */
 export function envVar(name: string): string | undefined {

@@ -1,7 +1,7 @@
 import { distance } from 'fastest-levenshtein';
-import type { ModelEntry } from '../model.js';
+import type { ModelEntry } from '../contract/model.js';
+import type { WeightSet } from '../contract/weight-set.js';
 import { ZooUnknownWeightsError } from './errors.js';
-import type { WeightSet } from './types.js';
 
 /** The set a load asks for: by name, else the default, else the first the zoo loads. */
 export function findWeightSet(entry: Pick<ModelEntry, 'name' | 'weights'>, name: string | undefined): WeightSet | undefined {

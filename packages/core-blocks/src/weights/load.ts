@@ -1,15 +1,18 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type CheckpointConvention, detectConvention, NATIVE_CONVENTION } from '../checkpoint/convention.js';
 import type { StateDictReport } from '../checkpoint/errors.js';
 import { readCheckpoint } from '../checkpoint/pth.js';
 import { checkQuantizeDtype, type QuantizeDtype } from '../checkpoint/quantized-values.js';
 import { readSafetensors, type SafetensorsFile, type TensorSource } from '../checkpoint/safetensors.js';
 import { loadStateDict, stateDictParams } from '../checkpoint/state-dict.js';
+import { type DataConfig, dataConfig } from '../contract/data-config.js';
+import type { ModelEntry } from '../contract/model.js';
+import type { WeightSet } from '../contract/weight-set.js';
+import { weightDataConfig } from '../contract/weight-set.js';
 import { ZooOptionError } from '../errors.js';
-import { type DataConfig, dataConfig } from '../inference/data-config.js';
 import { classifierOf } from '../inference/embed.js';
+import { type LoadedWeights, rememberWeights } from '../inference/loaded-weights.js';
+import { type CheckpointConvention, detectConvention, NATIVE_CONVENTION } from '../keys/convention.js';
 import { withZeroInit } from '../layers/init.js';
-import type { ModelEntry } from '../model.js';
 import { type CreateOptions, resolveOptions } from '../options.js';
 import { hashMatches, sha256Hex } from '../sha256.js';
 import { defaultCache, type WeightCache } from './cache.js';
@@ -18,8 +21,6 @@ import { fileUrl, weightsEnv } from './env.js';
 import { ZooUnsupportedWeightsError, ZooWeightsError, ZooWeightsIntegrityError } from './errors.js';
 import { findWeightSet } from './find.js';
 import { nodeModules, readWhole } from './node-fs.js';
-import { type LoadedWeights, rememberWeights, weightDataConfig } from './registry.js';
-import type { WeightSet } from './types.js';
 
 /** How `entry.load` finds, fetches and checks the weights; the model's creation options go beside them. */
 export interface WeightsOptions {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Innovation, type ModelEntry, registerFamily } from '@zoo/core-blocks/family';
+import type { Innovation } from '@zoo/core-blocks/docs';
+import { type ModelEntry, registerFamily } from '@zoo/core-blocks/family';
 
 /** A package that declares a zoo catalog in its package.json (`"zoo": { "catalog": "./catalog" }`). */
 export interface FamilyPackage {
@@ -9,14 +10,14 @@ export interface FamilyPackage {
   version: string;
   dir: string;
   catalog: readonly ModelEntry[];
-  /** The ideas the family documents (its catalog module's optional `innovations` export). */
+  /** The ideas the family documents (the `innovations` export of its `zoo.innovations` subpath, if it declares one). */
   innovations: readonly Innovation[];
 }
 
 interface PackageJson {
   name?: string;
   version?: string;
-  zoo?: { catalog?: string };
+  zoo?: { catalog?: string; innovations?: string };
   exports?: Record<string, unknown>;
 }
 
@@ -54,12 +55,18 @@ export async function discoverFamilies(
       onSkip(pkg.name!, `its catalog ${target} is missing (not built yet? run \`pnpm build\`)`);
       continue;
     }
-    const mod = (await import(pathToFileURL(join(dir, target)).href)) as {
-      catalog?: readonly ModelEntry[];
-      innovations?: readonly Innovation[];
-    };
+    const mod = (await import(pathToFileURL(join(dir, target)).href)) as { catalog?: readonly ModelEntry[] };
     if (!Array.isArray(mod.catalog)) throw new Error(`${pkg.name} declares a zoo catalog at ${target} but exports no \`catalog\` array.`);
-    const innovations = Array.isArray(mod.innovations) ? mod.innovations : [];
+    // The innovation pages are a subpath of their own (`zoo.innovations`), apart from the catalog
+    // an app's front door loads: their figures are docs-only code.
+    let innovations: readonly Innovation[] = [];
+    if (pkg.zoo!.innovations) {
+      const file = join(dir, exportTarget(pkg, pkg.zoo!.innovations));
+      const docs = (await import(pathToFileURL(file).href)) as { innovations?: readonly Innovation[] };
+      if (!Array.isArray(docs.innovations))
+        throw new Error(`${pkg.name} declares zoo innovations at ${file} but exports no \`innovations\` array.`);
+      innovations = docs.innovations;
+    }
     byName.set(pkg.name!, { name: pkg.name!, version: pkg.version ?? '0.0.0', dir, catalog: mod.catalog, innovations });
     // The front door (getModel, createModel, listModels) then reaches it by name.
     const catalog = mod.catalog;

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { withZeroInit } from './layers/init.js';
+import { withZeroInit } from '../layers/init.js';
 
 /**
  * One design idea a family introduced or relies on, as the docs site shows it. The prose lives

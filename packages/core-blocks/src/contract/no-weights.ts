@@ -1,4 +1,4 @@
-import type { WeightSet } from './types.js';
+import type { WeightSet } from './weight-set.js';
 
 const reasons = new WeakMap<readonly WeightSet[], string>();
 

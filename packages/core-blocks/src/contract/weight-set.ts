@@ -1,4 +1,4 @@
-import type { Interpolation, Triple } from '../inference/data-config.js';
+import { type DataConfig, dataConfig, type Interpolation, type Triple } from './data-config.js';
 
 /** Who released a weight set. */
 export type WeightPublisher = 'torchvision' | 'timm' | 'authors';
@@ -80,4 +80,9 @@ export interface WeightSet {
   readonly license: string | null;
   /** Where the weights were trained and documented (recipe, model card). */
   readonly docs: string | null;
+}
+
+/** A weight set's preprocessing as a `DataConfig` (PIL's antialiased resize, as the published accuracies used). */
+export function weightDataConfig(p: WeightPreprocessing): DataConfig {
+  return dataConfig({ cropSize: p.inputSize, resizeSize: p.resizeSize, interpolation: p.interpolation, mean: p.mean, std: p.std });
 }

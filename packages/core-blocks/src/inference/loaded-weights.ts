@@ -1,7 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { StateDictReport } from '../checkpoint/errors.js';
-import { type DataConfig, dataConfig } from '../inference/data-config.js';
-import type { WeightPreprocessing, WeightSet } from './types.js';
+import type { DataConfig } from '../contract/data-config.js';
+import type { WeightSet } from '../contract/weight-set.js';
 
 /** What a model loaded with pretrained weights carries: where they came from and how to feed it. */
 export interface LoadedWeights {
@@ -27,9 +27,4 @@ export function weightsOf(model: tfl.LayersModel): LoadedWeights | undefined {
 
 export function rememberWeights(model: tfl.LayersModel, info: LoadedWeights): void {
   loaded.set(model, Object.freeze(info));
-}
-
-/** A weight set's preprocessing as a `DataConfig` (PIL's antialiased resize, as the published accuracies used). */
-export function weightDataConfig(p: WeightPreprocessing): DataConfig {
-  return dataConfig({ cropSize: p.inputSize, resizeSize: p.resizeSize, interpolation: p.interpolation, mean: p.mean, std: p.std });
 }

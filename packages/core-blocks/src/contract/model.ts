@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { CheckpointConvention } from './checkpoint/convention.js';
-import { ZooOptionError, ZooShapeError } from './errors.js';
-import { type DataConfig, dataConfig } from './inference/data-config.js';
-import { initializer } from './layers/init.js';
-import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import type { LoadOptions } from './weights/load.js';
-import { noWeightsReason } from './weights/none.js';
-import { weightDataConfig } from './weights/registry.js';
-import type { WeightSet } from './weights/types.js';
+import { ZooError, ZooOptionError, ZooShapeError } from '../errors.js';
+import type { CheckpointConvention } from '../keys/convention.js';
+import { apply } from '../layers/apply.js';
+import { linear } from '../layers/linear.js';
+import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from '../options.js';
+import type { LoadOptions } from '../weights/load.js';
+import { type DataConfig, dataConfig } from './data-config.js';
+import { noWeightsReason } from './no-weights.js';
+import { type WeightSet, weightDataConfig } from './weight-set.js';
 
 export interface PaperRef {
   title: string;
@@ -124,6 +124,20 @@ export interface ModelDefinition<O extends ResolvedOptions> {
 }
 
 /**
+ * What `entry.load()` calls: the package's entry (`src/index.ts`) sets it to a lazy import of the
+ * weights loader, so the loader (download, cache, the checkpoint readers) is a chunk of its own,
+ * fetched on the first load, and the contract does not depend on it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: one loader serves every entry's options type.
+type WeightsLoader = (entry: ModelEntry<any>, options?: LoadOptions<any>) => Promise<tfl.LayersModel>;
+let weightsLoader: WeightsLoader | undefined;
+
+/** Sets what `entry.load()` calls (the entry point does, once). */
+export function setWeightsLoader(loader: WeightsLoader): void {
+  weightsLoader = loader;
+}
+
+/**
  * Turns a family's architecture into a catalog entry with the common options: validated input,
  * the classifier or the pooled features, softmax on request, and a clear error naming the
  * model when the input is too small for its downsampling.
@@ -161,7 +175,10 @@ export function defineModel<X extends CreateOptions = CreateOptions, O extends R
     conventions: Object.freeze([...(def.conventions ?? [])]),
     // The loader (fetching, caching, PyTorch's formats) is imported on first use: an app that
     // only creates models does not download it.
-    load: (options) => import('./weights/load.js').then((m) => m.loadPretrained(entry, options)),
+    load: (options) =>
+      weightsLoader
+        ? weightsLoader(entry, options)
+        : Promise.reject(new ZooError('No weights loader: import `@zoo/core-blocks` (or a family package) before calling `load()`.')),
     create(options?: X): tfl.LayersModel {
       const o = resolve(options);
       const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
@@ -291,7 +308,7 @@ export function linearClassifier(
 ): tfl.SymbolicTensor {
   let x = apply(tfl.layers.globalAveragePooling2d({ name: names.pool ?? 'avgpool' }), features);
   if (o.dropRate > 0) x = apply(tfl.layers.dropout({ rate: o.dropRate, name: names.dropout ?? 'dropout' }), x);
-  return apply(dense(o.numClasses, names.fc ?? 'fc'), x);
+  return apply(linear(o.numClasses, names.fc ?? 'fc', { init: 'torchDefault' }), x);
 }
 
 /** Features without the top: the map itself, or its global average or maximum. */
@@ -301,19 +318,4 @@ export function globalPool(features: tfl.SymbolicTensor, pooling: ResolvedOption
     pooling === 'avg' ? tfl.layers.globalAveragePooling2d({ name: 'global_pool' }) : tfl.layers.globalMaxPooling2d({ name: 'global_pool' }),
     features,
   );
-}
-
-/** `nn.Linear` with PyTorch's default initialisation. */
-export function dense(units: number, name: string, useBias = true): tfl.layers.Layer {
-  return tfl.layers.dense({
-    units,
-    name,
-    useBias,
-    kernelInitializer: initializer('torchDefault'),
-  });
-}
-
-/** Applies a layer to one symbolic tensor, typed. */
-export function apply(layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]): tfl.SymbolicTensor {
-  return layer.apply(x) as tfl.SymbolicTensor;
 }
