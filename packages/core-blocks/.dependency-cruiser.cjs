@@ -5,7 +5,7 @@
 //   keys        how a layer's weights map to checkpoint keys (state-dict rules, key conventions)
 //   layers      the custom layers and `apply`, `linear`, initialisers, wasm gradients
 //   blocks      conv-norm-act, inverted residual, attention, ... built from layers
-//   contract    the model contract: `defineModel`, `ModelEntry`, data config, weight-set metadata
+//   model       the model contract: `defineModel`, `ModelEntry`, data config, weight-set metadata
 //   checkpoint  readers and writers of safetensors, .pth, model.json; state-dict loading
 //   inference   preprocessing, classify, embed, the record of loaded weights
 //   weights     finding, downloading, caching and loading pretrained weights
@@ -13,11 +13,11 @@
 //   docs        innovation pages and their figures, for the docs site only
 //   entries     index (users), family (family authors), docs, node, wasm, vite
 const LEVELS = [
-  ['base', '^src/(errors|options|sha256|make-divisible|norm-eps|drop-path)\\.ts$'],
+  ['base', '^src/base/'],
   ['keys', '^src/keys/'],
   ['layers', '^src/(layers/|wasm-gradients\\.ts$)'],
   ['blocks', '^src/blocks/'],
-  ['contract', '^src/contract/'],
+  ['model', '^src/model/'],
   ['checkpoint', '^src/checkpoint/'],
   ['inference', '^src/inference/'],
   ['weights', '^src/weights/'],
@@ -37,9 +37,9 @@ const upward = LEVELS.slice(0, -1).map(([name, path], i) => ({
     path: LEVELS.slice(i + 1)
       .map(([, p]) => `(${p})`)
       .join('|'),
-    // The contract names the options `entry.load()` takes (a type); the loader itself is set by
+    // The model contract names the options `entry.load()` takes (a type); the loader itself is set by
     // the entry point (`setWeightsLoader`).
-    ...(name === 'contract' ? { pathNot: '^src/weights/load\\.ts$' } : {}),
+    ...(name === 'model' ? { pathNot: '^src/weights/load\\.ts$' } : {}),
   },
 }));
 
@@ -47,10 +47,10 @@ module.exports = {
   forbidden: [
     ...upward,
     {
-      name: 'contract-names-only-the-load-options',
-      comment: 'The contract reaches weights/load.ts only for the type of its options.',
+      name: 'model-names-only-the-load-options',
+      comment: 'The model contract reaches weights/load.ts only for the type of its options.',
       severity: 'error',
-      from: { path: '^src/contract/' },
+      from: { path: '^src/model/' },
       to: { path: '^src/weights/load\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {

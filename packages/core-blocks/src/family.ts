@@ -3,6 +3,21 @@
 // only `@zoo/core-blocks`; see README.md.
 import './index.js';
 
+export { dropPathRateOption, linearDropPathRates } from './base/drop-path.js';
+export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './base/errors.js';
+export { makeDivisible } from './base/make-divisible.js';
+export { normEpsOption } from './base/norm-eps.js';
+export {
+  type ClassifierActivation,
+  type CreateOptions,
+  type ExtraOption,
+  type ExtraOptions,
+  isPositiveInt,
+  type OptionDefaults,
+  type Pooling,
+  type ResolvedOptions,
+  resolveOptions,
+} from './base/options.js';
 export {
   multiHeadSelfAttention,
   type SelfAttentionArgs,
@@ -19,44 +34,6 @@ export { type PatchEmbedArgs, type PatchMergingArgs, patchEmbed, patchMerging } 
 export { type SqueezeExciteArgs, squeezeExcite } from './blocks/squeeze-excite.js';
 export { tokenMap } from './blocks/token-map.js';
 export * from './checkpoint/index.js';
-export {
-  type DataConfig,
-  DEFAULT_CROP_PCT,
-  dataConfig,
-  dataConfigOf,
-  fromTimmConfig,
-  fromTorchvisionWeights,
-  IMAGENET_DATA_CONFIG,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  type Interpolation,
-  type Triple,
-} from './contract/data-config.js';
-export {
-  type Architecture,
-  defineModel,
-  type FeatureInfo,
-  type FeatureStage,
-  featureInfoOf,
-  globalPool,
-  linearClassifier,
-  type ModelDefinition,
-  type ModelEntry,
-  type PaperRef,
-} from './contract/model.js';
-export { noWeightSets, noWeightsReason } from './contract/no-weights.js';
-export type {
-  KeyConvention,
-  WeightAccuracy,
-  WeightClasses,
-  WeightFile,
-  WeightPreprocessing,
-  WeightPublisher,
-  WeightSet,
-} from './contract/weight-set.js';
-export { weightDataConfig } from './contract/weight-set.js';
-export { dropPathRateOption, linearDropPathRates } from './drop-path.js';
-export { describe, ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export { type CatalogLoader, registeredFamilies, registerFamily } from './front-door/families.js';
 export {
   type CompiledPlan,
@@ -123,19 +100,42 @@ export {
   type TakeTokenArgs,
 } from './layers/tokens.js';
 export { relativePositionIndex, roll2d, shiftedWindowMask, WindowAttention, type WindowAttentionArgs } from './layers/window-attention.js';
-export { makeDivisible } from './make-divisible.js';
-export { normEpsOption } from './norm-eps.js';
 export {
-  type ClassifierActivation,
-  type CreateOptions,
-  type ExtraOption,
-  type ExtraOptions,
-  isPositiveInt,
-  type OptionDefaults,
-  type Pooling,
-  type ResolvedOptions,
-  resolveOptions,
-} from './options.js';
+  type DataConfig,
+  DEFAULT_CROP_PCT,
+  dataConfig,
+  dataConfigOf,
+  fromTimmConfig,
+  fromTorchvisionWeights,
+  IMAGENET_DATA_CONFIG,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type Interpolation,
+  type Triple,
+} from './model/data-config.js';
+export {
+  type Architecture,
+  defineModel,
+  type FeatureInfo,
+  type FeatureStage,
+  featureInfoOf,
+  globalPool,
+  linearClassifier,
+  type ModelDefinition,
+  type ModelEntry,
+  type PaperRef,
+} from './model/model.js';
+export { noWeightSets, noWeightsReason } from './model/no-weights.js';
+export type {
+  KeyConvention,
+  WeightAccuracy,
+  WeightClasses,
+  WeightFile,
+  WeightPreprocessing,
+  WeightPublisher,
+  WeightSet,
+} from './model/weight-set.js';
+export { weightDataConfig } from './model/weight-set.js';
 export { registerWasmGradients, WASM_GRADIENT_KERNELS, ZooGradientError } from './wasm-gradients.js';
 export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';

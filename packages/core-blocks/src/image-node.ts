@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { describe } from './errors.js';
+import { describe } from './base/errors.js';
 import { ZooInputTypeError } from './inference/errors.js';
 import type { PixelArray } from './inference/preprocess.js';
 

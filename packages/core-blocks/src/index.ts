@@ -1,11 +1,13 @@
 // Registers the custom layers for `tf.loadLayersModel`. This file and register.js are listed in
 // package.json's `sideEffects`, so that a bare `import '@zoo/core-blocks'` survives bundling.
 import './layers/register.js';
-import { setWeightsLoader } from './contract/model.js';
+import { setWeightsLoader } from './model/model.js';
 
 // `entry.load()` reaches the weights loader through this lazy import: a chunk of its own in a bundle.
 setWeightsLoader((entry, options) => import('./weights/load.js').then((m) => m.loadPretrained(entry, options)));
 
+export { ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './base/errors.js';
+export type { ClassifierActivation, CreateOptions, Pooling } from './base/options.js';
 // The user entry: models by name, inference, weights and checkpoints, and the errors they throw.
 // What only family authors need (layers, blocks, the model contract's builders, key rules) is
 // `@zoo/core-blocks/family`.
@@ -38,18 +40,6 @@ export {
   ZooStateDictError,
   ZooStateDictRuleError,
 } from './checkpoint/index.js';
-export {
-  type DataConfig,
-  dataConfig,
-  dataConfigOf,
-  IMAGENET_DATA_CONFIG,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  type Interpolation,
-} from './contract/data-config.js';
-export { type FeatureInfo, featureInfoOf, type ModelEntry, type PaperRef } from './contract/model.js';
-export type { WeightAccuracy, WeightClasses, WeightFile, WeightPreprocessing, WeightPublisher, WeightSet } from './contract/weight-set.js';
-export { ZooError, ZooOptionError, ZooShapeError, ZooUnknownModelError } from './errors.js';
 export { type CreateModelOptions, createModel, ZooCompilerError, ZooModel } from './front-door/handle.js';
 export { getModel, hasWeights, type ListModelsOptions, listModels } from './front-door/registry.js';
 export { type ClassifyOptions, classify, classifyBatch, type InferenceOptions, type Prediction } from './inference/classify.js';
@@ -62,7 +52,17 @@ export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOpt
 export { ZooBackendError } from './layers/backend-errors.js';
 export { withZeroInit } from './layers/init.js';
 export { CUSTOM_LAYERS, registerZooLayers } from './layers/register.js';
-export type { ClassifierActivation, CreateOptions, Pooling } from './options.js';
+export {
+  type DataConfig,
+  dataConfig,
+  dataConfigOf,
+  IMAGENET_DATA_CONFIG,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type Interpolation,
+} from './model/data-config.js';
+export { type FeatureInfo, featureInfoOf, type ModelEntry, type PaperRef } from './model/model.js';
+export type { WeightAccuracy, WeightClasses, WeightFile, WeightPreprocessing, WeightPublisher, WeightSet } from './model/weight-set.js';
 export { ZooGradientError } from './wasm-gradients.js';
 export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';

@@ -7,7 +7,7 @@
  */
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { ZooError } from './errors.js';
+import { ZooError } from './base/errors.js';
 import { WASM_FOLDER, wasmFileFor } from './wasm-files.js';
 
 export { WASM_FILES, WASM_FOLDER, wasmFileFor } from './wasm-files.js';

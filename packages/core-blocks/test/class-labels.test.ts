@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { WeightSet } from '../src/contract/weight-set.js';
 import { classify, classLabels, IMAGENET_LABELS, LABELLED_DATASETS } from '../src/family.js';
 import { rememberWeights } from '../src/inference/loaded-weights.js';
+import type { WeightSet } from '../src/model/weight-set.js';
 
 /**
  * The class names of the larger ImageNet subsets, as timm names them: that they equal timm's

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { hashMatches, sha256Hex, sha256HexChunked } from '../src/sha256.js';
+import { hashMatches, sha256Hex, sha256HexChunked } from '../src/base/sha256.js';
 
 // Node's own incremental SHA-256 (OpenSSL) is the reference for both paths.
 const reference = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

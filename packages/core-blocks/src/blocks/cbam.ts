@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ZooOptionError } from '../errors.js';
+import { ZooOptionError } from '../base/errors.js';
 import { activation } from '../layers/activation.js';
 import { apply } from '../layers/apply.js';
 import { torchBatchNorm } from '../layers/batch-norm.js';

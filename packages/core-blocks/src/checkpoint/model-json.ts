@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { describe } from '../errors.js';
+import { describe } from '../base/errors.js';
 import { ZooCheckpointError } from './errors.js';
 
 /** A `model.json` (TF.js layers format) or its weights that cannot be used: see the message. */

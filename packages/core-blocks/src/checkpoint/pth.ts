@@ -1,5 +1,5 @@
 import { unzipSync } from 'fflate';
-import { describe } from '../errors.js';
+import { describe } from '../base/errors.js';
 import { DTYPE_BYTES, type SafetensorsDtype } from './dtypes.js';
 import { ZooCheckpointError, ZooCheckpointFormatError, ZooPthError } from './errors.js';
 import { kindOf, type PickleLimits, type PickleValue, storageDtype, TorchStorage, TorchTensor, unpickle } from './pickle.js';

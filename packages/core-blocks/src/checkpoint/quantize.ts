@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ZooOptionError } from '../errors.js';
-import { sha256Hex } from '../sha256.js';
+import { ZooOptionError } from '../base/errors.js';
+import { sha256Hex } from '../base/sha256.js';
 import { FLOAT_DTYPES, floatToHalf } from './dtypes.js';
 import { ZooModelJsonError } from './model-json.js';
 import {

@@ -1,4 +1,4 @@
-import { ZooOptionError } from '../errors.js';
+import { ZooOptionError } from '../base/errors.js';
 import { halfToFloatTable } from './dtypes.js';
 import { ZooCheckpointError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import { ZooOptionError } from '../errors.js';
+import { ZooOptionError } from '../base/errors.js';
 import { DTYPE_BYTES, floatToBfloat16, floatToHalf, type SafetensorsDtype } from './dtypes.js';
 
 export interface TensorToWrite {

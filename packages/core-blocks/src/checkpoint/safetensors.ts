@@ -1,4 +1,4 @@
-import { describe } from '../errors.js';
+import { describe } from '../base/errors.js';
 import { DTYPE_BYTES, FLOAT_DTYPES, isDtype, type SafetensorsDtype, toFloat32 } from './dtypes.js';
 import { ZooSafetensorsDtypeError, ZooSafetensorsHeaderError, ZooSafetensorsOffsetError, ZooSafetensorsShapeError } from './errors.js';
 import { dequantizeValues, QUANTIZATION_METADATA } from './quantized-values.js';

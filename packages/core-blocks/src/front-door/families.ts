@@ -1,5 +1,5 @@
-import type { ModelEntry } from '../contract/model.js';
-import { ZooOptionError } from '../errors.js';
+import { ZooOptionError } from '../base/errors.js';
+import type { ModelEntry } from '../model/model.js';
 
 // What a family package's index.js runs when imported: kept apart from the look-ups (and their
 // did-you-mean), so that an app that never looks a model up by name ships only this much.

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { ZooError, ZooOptionError, ZooShapeError } from '../base/errors.js';
+import type { CreateOptions } from '../base/options.js';
 import { stateDictParams } from '../checkpoint/state-dict.js';
-import { type DataConfig, dataConfig } from '../contract/data-config.js';
-import { type FeatureInfo, featureInfoOf, type ModelEntry } from '../contract/model.js';
-import { ZooError, ZooOptionError, ZooShapeError } from '../errors.js';
 import {
   type ClassifyOptions,
   classifyWith,
@@ -15,7 +14,8 @@ import {
 import { classifierOf } from '../inference/embed.js';
 import { rememberWeights, weightsOf } from '../inference/loaded-weights.js';
 import type { ImageInput } from '../inference/preprocess.js';
-import type { CreateOptions } from '../options.js';
+import { type DataConfig, dataConfig } from '../model/data-config.js';
+import { type FeatureInfo, featureInfoOf, type ModelEntry } from '../model/model.js';
 import type { WeightsOptions } from '../weights/load.js';
 import { getModel } from './registry.js';
 

@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
-import type { ModelEntry } from '../contract/model.js';
-import { ZooOptionError, ZooUnknownModelError } from '../errors.js';
+import { ZooOptionError, ZooUnknownModelError } from '../base/errors.js';
+import type { ModelEntry } from '../model/model.js';
 import { registeredFamilies, registry } from './families.js';
 
 async function catalogs(): Promise<ModelEntry[]> {

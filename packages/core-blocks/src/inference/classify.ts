@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from '../contract/data-config.js';
-import { describe, ZooOptionError, ZooShapeError } from '../errors.js';
+import { describe, ZooOptionError, ZooShapeError } from '../base/errors.js';
+import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from '../model/data-config.js';
 import { ZooNonFiniteError, ZooValueError } from './errors.js';
 import { IMAGENET_LABELS } from './imagenet-labels.js';
 import { classLabels } from './labels.js';

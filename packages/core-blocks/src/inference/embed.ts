@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ZooShapeError } from '../errors.js';
+import { ZooShapeError } from '../base/errors.js';
 import { type InferenceOptions, modelInput } from './classify.js';
 import type { ImageInput } from './preprocess.js';
 

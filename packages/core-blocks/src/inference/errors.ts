@@ -1,4 +1,4 @@
-import { ZooError } from '../errors.js';
+import { ZooError } from '../base/errors.js';
 
 /**
  * Input values a model or `preprocess` cannot take: NaN or infinite entries, or a value range

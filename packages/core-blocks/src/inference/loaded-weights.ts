@@ -1,7 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { StateDictReport } from '../checkpoint/errors.js';
-import type { DataConfig } from '../contract/data-config.js';
-import type { WeightSet } from '../contract/weight-set.js';
+import type { DataConfig } from '../model/data-config.js';
+import type { WeightSet } from '../model/weight-set.js';
 
 /** What a model loaded with pretrained weights carries: where they came from and how to feed it. */
 export interface LoadedWeights {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from '../contract/data-config.js';
-import { describe, ZooOptionError, ZooShapeError } from '../errors.js';
+import { describe, ZooOptionError, ZooShapeError } from '../base/errors.js';
+import { type DataConfig, dataConfig, IMAGENET_DATA_CONFIG } from '../model/data-config.js';
 import { ZooInputTypeError, ZooValueError } from './errors.js';
 import { pilResizeCrop, resizeCrop } from './resample.js';
 

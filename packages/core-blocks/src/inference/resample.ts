@@ -1,5 +1,5 @@
-import type { Interpolation } from '../contract/data-config.js';
-import { type AxisTaps, antialiasTaps, cubic } from '../layers/resample.js';
+import { antialiasWeights, cubic } from '../layers/resample.js';
+import type { Interpolation } from '../model/data-config.js';
 
 /**
  * torchvision's resize and center crop, computed on the CPU in plain arithmetic so that every
@@ -8,6 +8,13 @@ import { type AxisTaps, antialiasTaps, cubic } from '../layers/resample.js';
  * PyTorch's `interpolate` defines them (and PIL, for antialias) makes the result match
  * torchvision instead of approximating it.
  */
+
+/** Weights of output positions along one axis: `taps` input indices and their weights per position. */
+interface AxisTaps {
+  readonly taps: number;
+  readonly index: Int32Array;
+  readonly weight: Float64Array;
+}
 
 /** torchvision's `Resize(size)` with one int: the shorter side becomes `size`, the longer `int(size * long / short)`. */
 export function resizedSize(height: number, width: number, size: number): [number, number] {
@@ -37,6 +44,29 @@ const mathMin = Math.min;
 export function roundHalfEven(x: number): number {
   const r = mathRound(x);
   return mathAbs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * PIL's antialiased taps (triangle for bilinear, cubic with a = -0.5 for bicubic, widened by the
+ * scale when shrinking), in a fixed number of taps per position: unused ones point at the
+ * position's first index with weight 0.
+ */
+function antialiasTaps(inSize: number, scale: number, start: number, count: number, interpolation: Interpolation): AxisTaps {
+  const interpSize = interpolation === 'bilinear' ? 2 : 4;
+  const filter = interpolation === 'bilinear' ? (x: number) => Math.max(0, 1 - Math.abs(x)) : (x: number) => cubic(x, -0.5);
+  const support = scale >= 1 ? (interpSize / 2) * scale : interpSize / 2;
+  const taps = Math.ceil(support) * 2 + 1;
+  const index = new Int32Array(count * taps);
+  const weight = new Float64Array(count * taps);
+  for (let o = 0; o < count; o++) {
+    const [xmin, ws] = antialiasWeights(inSize, scale, start + o, support, filter);
+    const k = o * taps;
+    for (let j = 0; j < taps; j++) {
+      index[k + j] = j < ws.length ? xmin + j : xmin;
+      weight[k + j] = j < ws.length ? ws[j] : 0;
+    }
+  }
+  return { taps, index, weight };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ZooError } from '../errors.js';
+import { ZooError } from '../base/errors.js';
 
 /** A checkpoint that cannot be read or does not fit the model. Branch on the subclasses. */
 export class ZooCheckpointError extends ZooError {

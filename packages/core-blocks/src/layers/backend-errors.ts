@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ZooError } from '../errors.js';
+import { ZooError } from '../base/errors.js';
 
 /** A layer needs a kernel the active backend does not have. */
 export class ZooBackendError extends ZooError {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { ZooShapeError } from '../errors.js';
+import { ZooShapeError } from '../base/errors.js';
 
 /** What the zoo reads of tfjs-layers' BatchNormalization (its fields are not in its public types). */
 interface BatchNormalizationFields {

@@ -1,4 +1,4 @@
-import { ZooShapeError } from '../errors.js';
+import { ZooShapeError } from '../base/errors.js';
 
 /** A value given either once for both spatial axes or as `[height, width]`. */
 export type Pair = number | readonly [number, number];

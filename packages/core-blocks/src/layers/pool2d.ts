@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { ZooOptionError } from '../errors.js';
+import { ZooOptionError } from '../base/errors.js';
 import { checkSpatial, type Pair, pair, windowOutput } from './geometry.js';
 import { type MacCount, ZERO_MACS } from './macs.js';
 

@@ -9,68 +9,48 @@ export function cubic(x: number, a: number): number {
   return 0;
 }
 
-/** Weights of output positions along one axis: `taps` input indices and their weights per position. */
-export interface AxisTaps {
-  readonly taps: number;
-  readonly index: Int32Array;
-  readonly weight: Float64Array;
-}
-
 /**
- * The taps of an antialiased resize along one axis, for output positions `start .. start +
- * count - 1`, as PyTorch's separable antialiased kernel (`interpolate(..., antialias=True)`) and
- * PIL compute them: the filter (triangle for bilinear, cubic with a = -0.5 for bicubic) widened by
- * the scale when shrinking, truncated at the borders and normalised to sum 1. `scale` is in / out,
- * in the precision the caller's reference uses. Unused taps of a position point at its first
- * index with weight 0.
+ * The weights one output position takes from the input along one axis in an antialiased resize,
+ * as PyTorch's separable antialiased kernel (`interpolate(..., antialias=True)`) and PIL compute
+ * them: the filter (support `support` input pixels either side, widened by the scale when
+ * shrinking) truncated at the borders and normalised to sum 1. `scale` is in / out, in the
+ * precision the caller's reference uses. Returns the first input index and the weights from there.
  */
-export function antialiasTaps(
+export function antialiasWeights(
   inSize: number,
   scale: number,
-  start: number,
-  count: number,
-  interpolation: 'bilinear' | 'bicubic',
-): AxisTaps {
-  const interpSize = interpolation === 'bilinear' ? 2 : 4;
-  const filter = interpolation === 'bilinear' ? (x: number) => Math.max(0, 1 - Math.abs(x)) : (x: number) => cubic(x, -0.5);
-  const support = scale >= 1 ? (interpSize / 2) * scale : interpSize / 2;
+  position: number,
+  support: number,
+  filter: (x: number) => number,
+): [first: number, weights: number[]] {
   const invScale = scale >= 1 ? 1 / scale : 1;
-  const taps = Math.ceil(support) * 2 + 1;
-  const index = new Int32Array(count * taps);
-  const weight = new Float64Array(count * taps);
-  for (let o = 0; o < count; o++) {
-    const center = scale * (start + o + 0.5);
-    // C++ integer casts truncate towards zero.
-    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
-    const xsize = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
-    let total = 0;
-    const k = o * taps;
-    for (let j = 0; j < xsize; j++) {
-      const w = filter((j + xmin - center + 0.5) * invScale);
-      index[k + j] = xmin + j;
-      weight[k + j] = w;
-      total += w;
-    }
-    for (let j = 0; j < xsize; j++) weight[k + j] = total === 0 ? 0 : weight[k + j] / total;
-    for (let j = xsize; j < taps; j++) index[k + j] = xmin;
+  const center = scale * (position + 0.5);
+  // C++ integer casts truncate towards zero.
+  const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+  const xmax = Math.min(Math.trunc(center + support + 0.5), inSize);
+  const ws: number[] = [];
+  let total = 0;
+  for (let j = xmin; j < xmax; j++) {
+    const w = filter((j - center + 0.5) * invScale);
+    ws.push(w);
+    total += w;
   }
-  return { taps, index, weight };
+  return [xmin, ws.map((w) => (total === 0 ? 0 : w / total))];
 }
 
 /**
  * The matrix `[outSize, inSize]` of PyTorch's `F.interpolate(mode='bicubic', antialias=True,
  * align_corners=False)` along one axis, the resampling timm applies to position embeddings
- * (`resample_abs_pos_embed`): the antialiased taps above as rows. Interpolation is linear, so a
- * 2-D resize is `A_h . X . A_w^T`: two matMuls that run on every backend (tfjs's own
- * `resizeBilinear` has no bicubic mode).
+ * (`resample_abs_pos_embed`): rows of `antialiasWeights` with the cubic filter (a = -0.5).
+ * Interpolation is linear, so a 2-D resize is `A_h . X . A_w^T`: two matMuls that run on every
+ * backend (tfjs's own `resizeBilinear` has no bicubic mode).
  */
 export function bicubicAntialiasMatrix(inSize: number, outSize: number): Float32Array {
-  const { taps, index, weight } = antialiasTaps(inSize, inSize / outSize, 0, outSize, 'bicubic');
+  const scale = inSize / outSize;
   const m = new Float32Array(outSize * inSize);
   for (let i = 0; i < outSize; i++) {
-    const k = i * taps;
-    // Padding taps repeat the row's first index (with weight 0): only the real ones are written.
-    for (let j = 0; j < taps && (j === 0 || index[k + j] !== index[k]); j++) m[i * inSize + index[k + j]] = weight[k + j];
+    const [xmin, ws] = antialiasWeights(inSize, scale, i, scale >= 1 ? 2 * scale : 2, (x) => cubic(x, -0.5));
+    m.set(ws, i * inSize + xmin);
   }
   return m;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { ZooOptionError, ZooShapeError } from '../errors.js';
+import { ZooOptionError, ZooShapeError } from '../base/errors.js';
 import { type LayerStateDict, sameLayout } from '../keys/rules.js';
 import { attend, mergeHeads, splitHeads } from './attention.js';
 import { initializer } from './init.js';

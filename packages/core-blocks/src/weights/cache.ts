@@ -1,4 +1,4 @@
-import { sha256Hex } from '../sha256.js';
+import { sha256Hex } from '../base/sha256.js';
 import { envVar } from './env.js';
 import { nodeModules, readWhole } from './node-fs.js';
 

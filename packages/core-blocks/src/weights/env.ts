@@ -1,5 +1,5 @@
-import type { WeightFile } from '../contract/weight-set.js';
-import { ZooOptionError } from '../errors.js';
+import { ZooOptionError } from '../base/errors.js';
+import type { WeightFile } from '../model/weight-set.js';
 
 /** `process.env[name]` in Node; undefined in a browser, where there is no process. */
 export function envVar(name: string): string | undefined {

@@ -1,4 +1,4 @@
-import { ZooError } from '../errors.js';
+import { ZooError } from '../base/errors.js';
 
 /** Pretrained weights that cannot be had or do not check out. Branch on the subclasses. */
 export class ZooWeightsError extends ZooError {

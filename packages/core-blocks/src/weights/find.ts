@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
-import type { ModelEntry } from '../contract/model.js';
-import type { WeightSet } from '../contract/weight-set.js';
+import type { ModelEntry } from '../model/model.js';
+import type { WeightSet } from '../model/weight-set.js';
 import { ZooUnknownWeightsError } from './errors.js';
 
 /** The set a load asks for: by name, else the default, else the first the zoo loads. */

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { ZooOptionError } from '../base/errors.js';
 import type { StateDictReport } from '../checkpoint/errors.js';
 import { loadArtifactWeights } from '../checkpoint/load-layers-model.js';
 import { checkWeightBytes, type ModelJsonInfo, readModelJson, ZooModelJsonError } from '../checkpoint/model-json.js';
 import { ZOO_METADATA_KEY } from '../checkpoint/quantize.js';
-import { type DataConfig, dataConfig } from '../contract/data-config.js';
-import { ZooOptionError } from '../errors.js';
 import { classifierOf } from '../inference/embed.js';
+import { type DataConfig, dataConfig } from '../model/data-config.js';
 import { download } from './download.js';
 import { weightsEnv } from './env.js';
 import type { WeightsOptions } from './load.js';

@@ -1,5 +1,5 @@
-import { describe, ZooOptionError } from '../errors.js';
-import { isPositiveInt } from '../options.js';
+import { describe, ZooOptionError } from '../base/errors.js';
+import { isPositiveInt } from '../base/options.js';
 
 export type Interpolation = 'nearest' | 'bilinear' | 'bicubic';
 export type Triple = readonly [number, number, number];

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ZooError, ZooOptionError, ZooShapeError } from '../errors.js';
+import { ZooError, ZooOptionError, ZooShapeError } from '../base/errors.js';
+import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from '../base/options.js';
 import type { CheckpointConvention } from '../keys/convention.js';
 import { apply } from '../layers/apply.js';
 import { linear } from '../layers/linear.js';
-import { type CreateOptions, type ExtraOptions, type ResolvedOptions, resolveOptions } from '../options.js';
 import type { LoadOptions } from '../weights/load.js';
 import { type DataConfig, dataConfig } from './data-config.js';
 import { noWeightsReason } from './no-weights.js';
