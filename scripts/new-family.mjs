@@ -86,6 +86,8 @@ function* templateFiles(dir) {
 export function newFamily(name, { root = ROOT, install = true } = {}) {
   checkName(name, root);
   const names = spellings(name);
+  // Read before the new package exists: what depends on every family so far.
+  const consumers = familyConsumers(root);
   const target = join(root, 'packages', name);
   const created = [];
   for (const file of templateFiles(TEMPLATE)) {
@@ -98,7 +100,7 @@ export function newFamily(name, { root = ROOT, install = true } = {}) {
   // tests) depends on the new one too: turbo orders builds by dependencies only, and those
   // packages find the families at run time (`discoverFamilies`), so the new package must be built
   // before them. The rule is read from the manifests, not a list kept here.
-  for (const consumer of familyConsumers(root)) {
+  for (const consumer of consumers) {
     const file = join(root, consumer);
     const pkg = JSON.parse(readFileSync(file, 'utf8'));
     pkg.devDependencies = Object.fromEntries(
