@@ -113,6 +113,7 @@ export {
   type Interpolation,
   type Triple,
 } from './model/data-config.js';
+export { defineFamily, type Family, type FamilyBuilder, type FamilyName } from './model/define-family.js';
 export {
   type Architecture,
   defineModel,
