@@ -10,6 +10,8 @@ import {
   ZooUnknownModelError,
 } from '../src/family.js';
 
+const PAPER = { title: 'Tiny', authors: 'A. Author', year: 2024, url: 'https://example.org/tiny' };
+
 const SPECS = {
   tiny_b: { width: 8 },
   tiny_a: { width: 16 },
@@ -23,7 +25,7 @@ function build(name: keyof typeof SPECS, spec: (typeof SPECS)[keyof typeof SPECS
     weights,
     family: 'Tiny',
     package: '@zoo/test',
-    paper: { title: 'Tiny', authors: 'A. Author', year: 2024, url: 'https://example.org/tiny' },
+    paper: PAPER,
     architecture: { features: (x) => x },
   });
 }
@@ -72,6 +74,15 @@ describe('defineFamily', () => {
     );
     // An inherited property is not a spec row.
     expect(() => family.entry('toString' as keyof typeof SPECS, NONE)).toThrow(ZooUnknownModelError);
+  });
+
+  it('gives a variant without weight sets an empty list, the same on every call', () => {
+    const bare = defineFamily({ bare_a: {} }, (name, _spec, weights) =>
+      defineModel({ name, weights, family: 'Bare', package: '@zoo/test', paper: PAPER, architecture: { features: (x) => x } }),
+    );
+    const a = bare.entry('bare_a');
+    expect(a.weights).toEqual([]);
+    expect(bare.entry('bare_a')).toBe(a);
   });
 
   it('refuses the same variant with other weight sets', () => {

@@ -19,9 +19,10 @@ export interface Family<S extends object, E extends ModelEntry = ModelEntry> {
   /**
    * The variant's entry, built on the first call; later calls with the same name give the same
    * object. An unknown name throws `ZooUnknownModelError`; the same name with other weight sets
-   * throws `ZooError` (an entry has one list of weight sets).
+   * throws `ZooError` (an entry has one list of weight sets). Without `weights` the variant has
+   * none (a family whose weights are not published yet).
    */
-  entry(name: FamilyName<S>, weights: readonly WeightSet[]): E;
+  entry(name: FamilyName<S>, weights?: readonly WeightSet[]): E;
 }
 
 /** Builds one variant: its name, its spec row, and its released weight sets. */
@@ -36,13 +37,16 @@ export type FamilyBuilder<S extends object, E extends ModelEntry> = (
  * until `entry` is called): call it as `/* @__PURE__ *\/ defineFamily(SPECS, build)` so that a
  * bundler drops a family none of whose variants an app imports.
  */
+/** The weight sets of a variant that is given none: one shared list, so that repeated calls agree. */
+const NO_WEIGHTS: readonly WeightSet[] = Object.freeze([]);
+
 export function defineFamily<S extends object, E extends ModelEntry>(specs: S, build: FamilyBuilder<S, E>): Family<S, E> {
   const names = Object.freeze(Object.keys(specs) as FamilyName<S>[]);
   const built = new Map<string, { readonly weights: readonly WeightSet[]; readonly entry: E }>();
   return Object.freeze({
     specs,
     names,
-    entry(name: FamilyName<S>, weights: readonly WeightSet[]): E {
+    entry(name: FamilyName<S>, weights: readonly WeightSet[] = NO_WEIGHTS): E {
       if (!Object.hasOwn(specs, name)) {
         throw new ZooUnknownModelError(String(name), names, 'Those are the variants its spec rows define.');
       }
