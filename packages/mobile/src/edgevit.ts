@@ -7,6 +7,7 @@ import {
   Conv2d,
   ConvTranspose2d,
   type CreateOptions,
+  defineFamily,
   defineModel,
   dropPathRateOption,
   layerNorm,
@@ -20,12 +21,10 @@ import {
   patchEmbed,
   type ResolvedOptions,
   StochasticDepth,
-  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction } from './stages.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * EdgeViT as its authors wrote it (saic-fi/edgevit, `src/edgevit.py`): four stages, each a patch
@@ -201,9 +200,8 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
   return linearClassifier(x, o, { pool: 'avgpool', fc: 'head' });
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: EdgeViTName, weights: readonly WeightSet[]): ModelEntry<EdgeViTOptions> {
-  const spec: EdgeViTSpec = EDGEVIT_SPECS[name];
+/** One variant per row of `EDGEVIT_SPECS`; models.generated.ts exports each variant. */
+export const EDGEVIT = /* @__PURE__ */ defineFamily(EDGEVIT_SPECS, (name, spec, weights): ModelEntry<EdgeViTOptions> => {
   return defineModel<EdgeViTOptions, EdgeViTResolved>({
     name,
     weights,
@@ -215,8 +213,4 @@ function entry(name: EdgeViTName, weights: readonly WeightSet[]): ModelEntry<Edg
     },
     architecture: { features: (input, o) => features(spec, input, o), classifier, stages: () => stages(spec) },
   });
-}
-
-export const edgevit_xxs = /* @__PURE__ */ entry('edgevit_xxs', WEIGHTS.edgevit_xxs);
-export const edgevit_xs = /* @__PURE__ */ entry('edgevit_xs', WEIGHTS.edgevit_xs);
-export const edgevit_s = /* @__PURE__ */ entry('edgevit_s', WEIGHTS.edgevit_s);
+});

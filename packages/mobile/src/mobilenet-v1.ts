@@ -2,17 +2,16 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   type CreateOptions,
   convNormAct,
+  defineFamily,
   defineModel,
   linearClassifier,
   type ModelEntry,
   makeDivisible,
   type PaperRef,
   type ResolvedOptions,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction } from './stages.js';
-import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
 /**
@@ -111,15 +110,15 @@ function stages(o: Resolved) {
   ]);
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: MobileNetV1Name, weights: readonly WeightSet[]): ModelEntry<MobileNetV1Options> {
+/** One variant per row of `MOBILENET_V1_SPECS`; models.generated.ts exports each variant. */
+export const MOBILENET_V1 = /* @__PURE__ */ defineFamily(MOBILENET_V1_SPECS, (name, spec, weights): ModelEntry<MobileNetV1Options> => {
   return defineModel<MobileNetV1Options, Resolved>({
     name,
     weights,
     family: 'MobileNetV1',
     package: PACKAGE,
     paper: PAPER,
-    extraOptions: { widthMultiplier: widthMultiplierOption(MOBILENET_V1_SPECS[name].widthMultiplier) },
+    extraOptions: { widthMultiplier: widthMultiplierOption(spec.widthMultiplier) },
     architecture: {
       features,
       stages,
@@ -127,9 +126,4 @@ function entry(name: MobileNetV1Name, weights: readonly WeightSet[]): ModelEntry
       classifier: (x, o) => linearClassifier(x, o, { pool: 'global_pool.pool', fc: 'classifier' }),
     },
   });
-}
-
-export const mobilenet_v1_100 = /* @__PURE__ */ entry('mobilenet_v1_100', WEIGHTS.mobilenet_v1_100);
-export const mobilenet_v1_075 = /* @__PURE__ */ entry('mobilenet_v1_075', WEIGHTS.mobilenet_v1_075);
-export const mobilenet_v1_050 = /* @__PURE__ */ entry('mobilenet_v1_050', WEIGHTS.mobilenet_v1_050);
-export const mobilenet_v1_025 = /* @__PURE__ */ entry('mobilenet_v1_025', WEIGHTS.mobilenet_v1_025);
+});

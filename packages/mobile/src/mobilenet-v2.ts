@@ -3,6 +3,7 @@ import {
   type CheckpointConvention,
   type CreateOptions,
   convNormAct,
+  defineFamily,
   defineModel,
   invertedResidual,
   linearClassifier,
@@ -12,11 +13,9 @@ import {
   type ResolvedOptions,
   timmInvertedResidualRules,
   timmStagePaths,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { invertedResidualOutput, lastAtEachReduction, type TrunkOutput } from './stages.js';
-import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
 /**
@@ -137,10 +136,13 @@ const TIMM_KEYS: CheckpointConvention = {
   ],
 };
 
-// The entry is pure so that a bundler drops it when an app does not import it.
-function entry(weights: readonly WeightSet[]): ModelEntry<MobileNetV2Options> {
+/** One variant: torchvision's MobileNetV2 at width 1 (other widths through `widthMultiplier`). */
+const MOBILENET_V2_SPECS = { mobilenet_v2: {} } as const;
+
+/** models.generated.ts exports the variant. */
+export const MOBILENET_V2 = /* @__PURE__ */ defineFamily(MOBILENET_V2_SPECS, (name, _spec, weights): ModelEntry<MobileNetV2Options> => {
   return defineModel<MobileNetV2Options, Resolved>({
-    name: 'mobilenet_v2',
+    name,
     weights,
     family: 'MobileNetV2',
     package: PACKAGE,
@@ -155,6 +157,4 @@ function entry(weights: readonly WeightSet[]): ModelEntry<MobileNetV2Options> {
       classifier: (x, o) => linearClassifier(x, o, { pool: 'avgpool', dropout: 'classifier.0', fc: 'classifier.1' }),
     },
   });
-}
-
-export const mobilenet_v2 = /* @__PURE__ */ entry(WEIGHTS.mobilenet_v2);
+});

@@ -6,6 +6,7 @@ import {
   type CheckpointConvention,
   type CreateOptions,
   convNormAct,
+  defineFamily,
   defineModel,
   invertedResidual,
   linear,
@@ -16,11 +17,9 @@ import {
   type ResolvedOptions,
   timmInvertedResidualRules,
   timmStagePaths,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { invertedResidualOutput, lastAtEachReduction, type TrunkOutput } from './stages.js';
-import * as WEIGHTS from './weights.generated.js';
 import { widthMultiplierOption } from './width.js';
 
 /**
@@ -46,8 +45,24 @@ export interface MobileNetV3Spec {
   lastChannel: number;
 }
 
-/** The paper's Tables 1 and 2, a line per block, as torchvision's `bneck_conf` lists them. */
+/** The paper's Tables 2 and 1, a line per block, as torchvision's `bneck_conf` lists them (small first, the catalog's order). */
 export const MOBILENET_V3_SPECS = {
+  mobilenet_v3_small: {
+    blocks: [
+      [3, 16, 16, true, 'RE', 2],
+      [3, 72, 24, false, 'RE', 2],
+      [3, 88, 24, false, 'RE', 1],
+      [5, 96, 40, true, 'HS', 2],
+      [5, 240, 40, true, 'HS', 1],
+      [5, 240, 40, true, 'HS', 1],
+      [5, 120, 48, true, 'HS', 1],
+      [5, 144, 48, true, 'HS', 1],
+      [5, 288, 96, true, 'HS', 2],
+      [5, 576, 96, true, 'HS', 1],
+      [5, 576, 96, true, 'HS', 1],
+    ],
+    lastChannel: 1024,
+  },
   mobilenet_v3_large: {
     blocks: [
       [3, 16, 16, false, 'RE', 1],
@@ -67,22 +82,6 @@ export const MOBILENET_V3_SPECS = {
       [5, 960, 160, true, 'HS', 1],
     ],
     lastChannel: 1280,
-  },
-  mobilenet_v3_small: {
-    blocks: [
-      [3, 16, 16, true, 'RE', 2],
-      [3, 72, 24, false, 'RE', 2],
-      [3, 88, 24, false, 'RE', 1],
-      [5, 96, 40, true, 'HS', 2],
-      [5, 240, 40, true, 'HS', 1],
-      [5, 240, 40, true, 'HS', 1],
-      [5, 120, 48, true, 'HS', 1],
-      [5, 144, 48, true, 'HS', 1],
-      [5, 288, 96, true, 'HS', 2],
-      [5, 576, 96, true, 'HS', 1],
-      [5, 576, 96, true, 'HS', 1],
-    ],
-    lastChannel: 1024,
   },
 } as const satisfies Record<string, MobileNetV3Spec>;
 
@@ -170,9 +169,8 @@ function classifier(spec: MobileNetV3Spec, x: tfl.SymbolicTensor, o: Resolved): 
   return apply(linear(o.numClasses, 'classifier.3', { init: 'torchDefault' }), x);
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: MobileNetV3Name, weights: readonly WeightSet[]): ModelEntry<MobileNetV3Options> {
-  const spec: MobileNetV3Spec = MOBILENET_V3_SPECS[name];
+/** One variant per row of `MOBILENET_V3_SPECS`; models.generated.ts exports each variant. */
+export const MOBILENET_V3 = /* @__PURE__ */ defineFamily(MOBILENET_V3_SPECS, (name, spec, weights): ModelEntry<MobileNetV3Options> => {
   return defineModel<MobileNetV3Options, Resolved>({
     name,
     weights,
@@ -188,7 +186,7 @@ function entry(name: MobileNetV3Name, weights: readonly WeightSet[]): ModelEntry
       stages: (o) => stages(spec, o),
     },
   });
-}
+});
 
 /**
  * timm's `MobileNetV3` (`timm/models/mobilenetv3.py`) under its module names: `conv_stem`/`bn1`,
@@ -222,6 +220,3 @@ function timmKeys(spec: MobileNetV3Spec): CheckpointConvention {
     ],
   };
 }
-
-export const mobilenet_v3_large = /* @__PURE__ */ entry('mobilenet_v3_large', WEIGHTS.mobilenet_v3_large);
-export const mobilenet_v3_small = /* @__PURE__ */ entry('mobilenet_v3_small', WEIGHTS.mobilenet_v3_small);

@@ -6,18 +6,17 @@ import {
   ChannelShuffle,
   type CreateOptions,
   convNormAct,
+  defineFamily,
   defineModel,
   linear,
   MaxPool2d,
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
-  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction } from './stages.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ShuffleNetV1 as its authors build it (megvii-model/ShuffleNet-Series, `ShuffleNetV1/`):
@@ -172,9 +171,8 @@ function stages(spec: ShuffleNetV1Spec) {
   ]);
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ShuffleNetV1Name, weights: readonly WeightSet[]): ModelEntry<ShuffleNetV1Options> {
-  const spec: ShuffleNetV1Spec = SHUFFLENET_V1_SPECS[name];
+/** One variant per row of `SHUFFLENET_V1_SPECS`; models.generated.ts exports each variant. */
+export const SHUFFLENET_V1 = /* @__PURE__ */ defineFamily(SHUFFLENET_V1_SPECS, (name, spec, weights): ModelEntry<ShuffleNetV1Options> => {
   return defineModel<ShuffleNetV1Options, Resolved>({
     name,
     weights,
@@ -190,12 +188,4 @@ function entry(name: ShuffleNetV1Name, weights: readonly WeightSet[]): ModelEntr
     },
     architecture: { features: (input) => features(spec, input), classifier, stages: () => stages(spec) },
   });
-}
-
-export const shufflenet_v1_g1_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g1_x1_0', WEIGHTS.shufflenet_v1_g1_x1_0);
-export const shufflenet_v1_g2_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g2_x1_0', WEIGHTS.shufflenet_v1_g2_x1_0);
-export const shufflenet_v1_g3_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g3_x1_0', WEIGHTS.shufflenet_v1_g3_x1_0);
-export const shufflenet_v1_g4_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g4_x1_0', WEIGHTS.shufflenet_v1_g4_x1_0);
-export const shufflenet_v1_g8_x1_0 = /* @__PURE__ */ entry('shufflenet_v1_g8_x1_0', WEIGHTS.shufflenet_v1_g8_x1_0);
-export const shufflenet_v1_g3_x0_5 = /* @__PURE__ */ entry('shufflenet_v1_g3_x0_5', WEIGHTS.shufflenet_v1_g3_x0_5);
-export const shufflenet_v1_g3_x2_0 = /* @__PURE__ */ entry('shufflenet_v1_g3_x2_0', WEIGHTS.shufflenet_v1_g3_x2_0);
+});

@@ -4,16 +4,15 @@ import {
   ChannelShuffle,
   ChannelSplit,
   convNormAct,
+  defineFamily,
   defineModel,
   linearClassifier,
   MaxPool2d,
   type ModelEntry,
   type PaperRef,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction } from './stages.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ShuffleNetV2 as torchvision builds it (`torchvision/models/shufflenetv2.py`): units that split
@@ -114,9 +113,8 @@ function stages({ channels }: ShuffleNetV2Spec) {
   ]);
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ShuffleNetV2Name, weights: readonly WeightSet[]): ModelEntry {
-  const spec: ShuffleNetV2Spec = SHUFFLENET_V2_SPECS[name];
+/** One variant per row of `SHUFFLENET_V2_SPECS`; models.generated.ts exports each variant. */
+export const SHUFFLENET_V2 = /* @__PURE__ */ defineFamily(SHUFFLENET_V2_SPECS, (name, spec, weights): ModelEntry => {
   return defineModel({
     name,
     weights,
@@ -130,9 +128,4 @@ function entry(name: ShuffleNetV2Name, weights: readonly WeightSet[]): ModelEntr
       stages: () => stages(spec),
     },
   });
-}
-
-export const shufflenet_v2_x0_5 = /* @__PURE__ */ entry('shufflenet_v2_x0_5', WEIGHTS.shufflenet_v2_x0_5);
-export const shufflenet_v2_x1_0 = /* @__PURE__ */ entry('shufflenet_v2_x1_0', WEIGHTS.shufflenet_v2_x1_0);
-export const shufflenet_v2_x1_5 = /* @__PURE__ */ entry('shufflenet_v2_x1_5', WEIGHTS.shufflenet_v2_x1_5);
-export const shufflenet_v2_x2_0 = /* @__PURE__ */ entry('shufflenet_v2_x2_0', WEIGHTS.shufflenet_v2_x2_0);
+});

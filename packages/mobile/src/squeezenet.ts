@@ -1,8 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry, type PaperRef, type WeightSet } from '@zoo/core-blocks/family';
+import { activation, apply, Conv2d, defineFamily, defineModel, MaxPool2d, type ModelEntry, type PaperRef } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { lastAtEachReduction, type TrunkOutput } from './stages.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * SqueezeNet as torchvision builds it (`torchvision/models/squeezenet.py`): Fire modules (a 1x1
@@ -82,9 +81,8 @@ function classifier(x: tfl.SymbolicTensor, o: { numClasses: number; dropRate: nu
   return apply(tfl.layers.globalAveragePooling2d({ name: 'classifier.3' }), x);
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: SqueezeNetName, weights: readonly WeightSet[]): ModelEntry {
-  const spec: SqueezeNetSpec = SQUEEZENET_SPECS[name];
+/** One variant per row of `SQUEEZENET_SPECS`; models.generated.ts exports each variant. */
+export const SQUEEZENET = /* @__PURE__ */ defineFamily(SQUEEZENET_SPECS, (name, spec, weights): ModelEntry => {
   return defineModel({
     name,
     weights,
@@ -94,7 +92,4 @@ function entry(name: SqueezeNetName, weights: readonly WeightSet[]): ModelEntry 
     defaultDropRate: 0.5,
     architecture: { features: (input) => features(spec, input), classifier, stages: () => stages(spec) },
   });
-}
-
-export const squeezenet1_0 = /* @__PURE__ */ entry('squeezenet1_0', WEIGHTS.squeezenet1_0);
-export const squeezenet1_1 = /* @__PURE__ */ entry('squeezenet1_1', WEIGHTS.squeezenet1_1);
+});

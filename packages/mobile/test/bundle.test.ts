@@ -13,11 +13,12 @@ import { mobilenet_v3_large, mobilenet_v3_small } from '../src/index.js';
  * model.json reader and the quantizer are fetched only by an app that uses them. The
  * class names of ImageNet-21k and the other large subsets are chunks fetched only for their sets.
  */
-// Measured 43.0 kB minified, 14.2 kB gzipped: the model's spec and builder, every custom layer,
+// Measured 43.9 kB minified, 14.6 kB gzipped: the model's spec and builder, every custom layer,
 // the BatchNorm that trains as PyTorch's, the gradient kernels wasm lacks (4.3 kB, so that fit
-// works there), timm's key names for MobileNetV3, the layers' backend errors and `featuresOnly`
-// (its stages: 0.6 kB minified, 0.2 kB gzipped). About 2 % of room.
-const BUDGET = { minified: 44_000, gzip: 14_500 };
+// works there), timm's key names for MobileNetV3, the layers' backend errors, `featuresOnly`
+// (its stages: 0.6 kB minified, 0.2 kB gzipped) and `defineFamily` (the family's declaration:
+// its memo of built entries and its two errors, 0.47 kB minified, 0.21 kB gzipped). About 1 % of room.
+const BUDGET = { minified: 44_500, gzip: 14_710 };
 // Measured 68.0 kB minified, 27.4 kB gzipped (five chunks): the readers, the hash, the cache and
 // reading a quantized copy (its scales; 2 kB). The model.json reader and the quantizer (14 kB) are
 // chunks of their own, fetched only by an app that loads a model.json or quantizes. About 3 % of room.
