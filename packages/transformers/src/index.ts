@@ -6,15 +6,7 @@
 import '@zoo/core-blocks';
 
 export { registerZooLayers } from '@zoo/core-blocks/family';
-export { catalog } from './catalog.js';
-export {
-  SWIN_SIZE_STEP,
-  SWIN_SPECS,
-  type SwinName,
-  type SwinOptions,
-  type SwinSpec,
-  swin_b,
-  swin_s,
-  swin_t,
-} from './swin.js';
-export { VIT_SPECS, type ViTName, type ViTOptions, type ViTSpec, vit_b_16, vit_b_32, vit_h_14, vit_l_16, vit_l_32 } from './vit.js';
+// Every variant, one constant each (generated from the families' spec rows), and `catalog`.
+export * from './models.generated.js';
+export { SWIN_SIZE_STEP, SWIN_SPECS, type SwinName, type SwinOptions, type SwinSpec } from './swin.js';
+export { VIT_SPECS, type ViTName, type ViTOptions, type ViTSpec } from './vit.js';

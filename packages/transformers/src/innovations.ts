@@ -1,42 +1,19 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { columnsFigure, type Innovation, windowPartitionFigure } from '@zoo/core-blocks/docs';
-import {
-  apply,
-  ClassToken,
-  layerNorm,
-  mlp,
-  multiHeadSelfAttention,
-  PositionEmbedding,
-  patchEmbed,
-  shiftedWindowAttention,
-} from '@zoo/core-blocks/family';
+import { apply, multiHeadSelfAttention, shiftedWindowAttention } from '@zoo/core-blocks/family';
 import { SWIN_SPECS } from './swin.js';
-import { VIT_SPECS, type ViTSpec } from './vit.js';
+import { VIT_SPECS, type ViTSpec, vitEncoderBlock, vitTokens } from './vit.js';
 
 /**
  * The ideas of this package's families, for the docs site. Every number on those pages comes
  * from profiling the `build` functions below, which use the same blocks as the models.
  */
 
-const add = (a: tfl.SymbolicTensor, b: tfl.SymbolicTensor, name: string) => apply(tfl.layers.add({ name }), [a, b]);
-
-/** Patch embedding, class token, position embedding and one pre-norm encoder block, as ViT builds them. */
+/** ViT's tokens and its first encoder block, built by the family's own builders, at any patch size. */
 function vitOneBlock(x: tfl.SymbolicTensor, spec: Pick<ViTSpec, 'hidden' | 'heads' | 'mlp'>, patchSize: number): tfl.SymbolicTensor {
   const grid = (x.shape[1] as number) / patchSize;
-  let t = patchEmbed(x, { dim: spec.hidden, patchSize, conv: 'conv_proj' });
-  t = apply(tfl.layers.reshape({ targetShape: [grid * grid, spec.hidden], name: 'tokens' }), t);
-  t = apply(new ClassToken({ name: 'class_token' }), t);
-  t = apply(new PositionEmbedding({ name: 'pos_embedding', grid: [grid, grid], prefixTokens: 1 }), t);
-  let y = apply(layerNorm('ln_1', 1e-6), t);
-  y = multiHeadSelfAttention(y, {
-    numHeads: spec.heads,
-    torchMultiheadAttention: true,
-    names: { qkv: 'self_attention.in_proj', attention: 'self_attention', proj: 'self_attention.out_proj' },
-  });
-  t = add(t, y, 'add_1');
-  y = apply(layerNorm('ln_2', 1e-6), t);
-  y = mlp(y, { hidden: spec.mlp, out: spec.hidden, names: { fc1: 'mlp.0', act: 'mlp.1', fc2: 'mlp.3' } });
-  return add(t, y, 'add_2');
+  const tokens = vitTokens(x, { hidden: spec.hidden, patchSize }, [grid, grid], grid);
+  return vitEncoderBlock(tokens, spec, 'encoder.layers.encoder_layer_0');
 }
 
 const VIT_B = VIT_SPECS.vit_b_16;

@@ -3,6 +3,7 @@ import {
   apply,
   type CheckpointConvention,
   type CreateOptions,
+  defineFamily,
   defineModel,
   dropPathRateOption,
   type ExtraOption,
@@ -17,12 +18,10 @@ import {
   type ResolvedOptions,
   StochasticDepth,
   shiftedWindowAttention,
-  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { SWIN_PAPER } from './papers.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * Swin Transformer (v1) as torchvision builds it (`torchvision/models/swin_transformer.py`):
@@ -125,9 +124,8 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
   return linearClassifier(x, o, { pool: 'avgpool', fc: 'head' });
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: SwinName, weights: readonly WeightSet[]): ModelEntry<SwinOptions> {
-  const spec: SwinSpec = SWIN_SPECS[name];
+/** One variant per row of `SWIN_SPECS`; models.generated.ts exports each variant. */
+export const SWIN = /* @__PURE__ */ defineFamily(SWIN_SPECS, (name, spec, weights): ModelEntry<SwinOptions> => {
   return defineModel<SwinOptions, SwinResolved>({
     name,
     weights,
@@ -141,7 +139,7 @@ function entry(name: SwinName, weights: readonly WeightSet[]): ModelEntry<SwinOp
     conventions: [TIMM_SWIN_KEYS],
     architecture: { features: (input, o) => features(spec, input, o), classifier, stages: () => featureStages(spec) },
   });
-}
+});
 
 /**
  * timm's `SwinTransformer` (`timm/models/swin_transformer.py`, 1.0) is torchvision's network
@@ -164,7 +162,3 @@ export const TIMM_SWIN_KEYS: CheckpointConvention = {
     { from: /^head\.fc\./, to: 'head.' },
   ],
 };
-
-export const swin_t = /* @__PURE__ */ entry('swin_t', WEIGHTS.swin_t);
-export const swin_s = /* @__PURE__ */ entry('swin_s', WEIGHTS.swin_s);
-export const swin_b = /* @__PURE__ */ entry('swin_b', WEIGHTS.swin_b);

@@ -4,6 +4,7 @@ import {
   type CheckpointConvention,
   ClassToken,
   type CreateOptions,
+  defineFamily,
   defineModel,
   type ExtraOption,
   type FeatureStage,
@@ -17,12 +18,10 @@ import {
   type ResolvedOptions,
   TakeToken,
   tokenMap,
-  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { VIT_PAPER } from './papers.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * Vision Transformer as torchvision builds it (`torchvision/models/vision_transformer.py`):
@@ -84,27 +83,44 @@ function features(spec: ViTSpec, input: tfl.SymbolicTensor, o: Resolved): tfl.Sy
     );
   }
   const grid: [number, number] = [h / p, w / p];
-  const refGrid = o.imageSize / p;
-  let x = patchEmbed(input, { dim: spec.hidden, patchSize: p, conv: 'conv_proj', init: 'truncNormal02' });
+  let x = vitTokens(input, spec, grid, o.imageSize / p);
+  for (let i = 0; i < spec.layers; i++) x = vitEncoderBlock(x, spec, `encoder.layers.encoder_layer_${i}`);
+  x = apply(layerNorm('encoder.ln', EPS), x);
+  return o.includeTop || o.pooling === null ? x : poolPatchTokens(x, o.pooling, grid[0] * grid[1], spec.hidden);
+}
+
+/**
+ * Patch embedding (`conv_proj`), class token and position embedding (stored for a `refGrid`
+ * square, resampled to `grid`): the input as ViT's token sequence `[B, 1 + patches, hidden]`.
+ */
+export function vitTokens(
+  input: tfl.SymbolicTensor,
+  spec: Pick<ViTSpec, 'hidden' | 'patchSize'>,
+  grid: readonly [number, number],
+  refGrid: number,
+): tfl.SymbolicTensor {
+  let x = patchEmbed(input, { dim: spec.hidden, patchSize: spec.patchSize, conv: 'conv_proj', init: 'truncNormal02' });
   // NHWC flattens row-major into the token order of torchvision's reshape + permute.
   x = apply(tfl.layers.reshape({ targetShape: [grid[0] * grid[1], spec.hidden], name: 'tokens' }), x);
   x = apply(new ClassToken({ name: 'class_token' }), x);
-  x = apply(new PositionEmbedding({ name: 'encoder.pos_embedding', grid: [refGrid, refGrid], tokenGrid: grid, prefixTokens: 1 }), x);
-  for (let i = 0; i < spec.layers; i++) {
-    const n = `encoder.layers.encoder_layer_${i}`;
-    let y = apply(layerNorm(`${n}.ln_1`, EPS), x);
-    y = multiHeadSelfAttention(y, {
-      numHeads: spec.heads,
-      torchMultiheadAttention: true,
-      names: { qkv: `${n}.self_attention.in_proj`, attention: `${n}.self_attention`, proj: `${n}.self_attention.out_proj` },
-    });
-    x = apply(tfl.layers.add({ name: `${n}.add_1` }), [x, y]);
-    y = apply(layerNorm(`${n}.ln_2`, EPS), x);
-    y = mlp(y, { hidden: spec.mlp, out: spec.hidden, names: { fc1: `${n}.mlp.0`, act: `${n}.mlp.1`, fc2: `${n}.mlp.3` } });
-    x = apply(tfl.layers.add({ name: `${n}.add_2` }), [x, y]);
-  }
-  x = apply(layerNorm('encoder.ln', EPS), x);
-  return o.includeTop || o.pooling === null ? x : poolPatchTokens(x, o.pooling, grid[0] * grid[1], spec.hidden);
+  return apply(
+    new PositionEmbedding({ name: 'encoder.pos_embedding', grid: [refGrid, refGrid], tokenGrid: [grid[0], grid[1]], prefixTokens: 1 }),
+    x,
+  );
+}
+
+/** One pre-norm encoder block (torchvision's `EncoderBlock`), its layers named under `n`. */
+export function vitEncoderBlock(x: tfl.SymbolicTensor, spec: Pick<ViTSpec, 'hidden' | 'heads' | 'mlp'>, n: string): tfl.SymbolicTensor {
+  let y = apply(layerNorm(`${n}.ln_1`, EPS), x);
+  y = multiHeadSelfAttention(y, {
+    numHeads: spec.heads,
+    torchMultiheadAttention: true,
+    names: { qkv: `${n}.self_attention.in_proj`, attention: `${n}.self_attention`, proj: `${n}.self_attention.out_proj` },
+  });
+  x = apply(tfl.layers.add({ name: `${n}.add_1` }), [x, y]);
+  y = apply(layerNorm(`${n}.ln_2`, EPS), x);
+  y = mlp(y, { hidden: spec.mlp, out: spec.hidden, names: { fc1: `${n}.mlp.0`, act: `${n}.mlp.1`, fc2: `${n}.mlp.3` } });
+  return apply(tfl.layers.add({ name: `${n}.add_2` }), [x, y]);
 }
 
 /** timm's `global_pool='avg'` (or max): over the patch tokens, leaving the class token out. */
@@ -151,9 +167,8 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
   return apply(linear(o.numClasses, 'heads.head'), y);
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry<ViTOptions> {
-  const spec: ViTSpec = VIT_SPECS[name];
+/** One variant per row of `VIT_SPECS`; models.generated.ts exports each variant. */
+export const VIT = /* @__PURE__ */ defineFamily(VIT_SPECS, (name, spec, weights): ModelEntry<ViTOptions> => {
   return defineModel<ViTOptions, Resolved>({
     name,
     weights,
@@ -165,7 +180,7 @@ function entry(name: ViTName, weights: readonly WeightSet[]): ModelEntry<ViTOpti
     defaultOutIndices: [-3, -2, -1],
     architecture: { features: (input, o) => features(spec, input, o), classifier, stages: (o) => featureStages(spec, o) },
   });
-}
+});
 
 /**
  * torchvision's ViT files saved before its MLP block became `torchvision.ops.MLP` name the two
@@ -202,9 +217,3 @@ export const TIMM_VIT_KEYS: CheckpointConvention = {
     { from: /^head\./, to: 'heads.head.' },
   ],
 };
-
-export const vit_b_16 = /* @__PURE__ */ entry('vit_b_16', WEIGHTS.vit_b_16);
-export const vit_b_32 = /* @__PURE__ */ entry('vit_b_32', WEIGHTS.vit_b_32);
-export const vit_l_16 = /* @__PURE__ */ entry('vit_l_16', WEIGHTS.vit_l_16);
-export const vit_l_32 = /* @__PURE__ */ entry('vit_l_32', WEIGHTS.vit_l_32);
-export const vit_h_14 = /* @__PURE__ */ entry('vit_h_14', WEIGHTS.vit_h_14);
