@@ -1,8 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, Conv2d, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks/family';
+import { activation, apply, Conv2d, defineFamily, defineModel, MaxPool2d, type ModelEntry } from '@zoo/core-blocks/family';
 import { type HeadStep, mlpHead, sequentialStages } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /** One step of torchvision's `features` Sequential: a conv (with its ReLU after it) or a max pool. */
 type FeatureStep = { conv: number; kernel: number; stride?: number; padding: number } | 'pool';
@@ -43,21 +42,29 @@ function features(input: tfl.SymbolicTensor): tfl.SymbolicTensor {
 const featureStages = () =>
   sequentialStages(ALEXNET_FEATURES.map((s) => (s === 'pool' ? s : { positions: 2, channels: s.conv, stride: s.stride ?? 1 })));
 
-export const alexnet: ModelEntry = /* @__PURE__ */ defineModel({
-  name: 'alexnet',
-  weights: WEIGHTS.alexnet,
-  family: 'AlexNet',
-  package: PACKAGE,
-  paper: {
-    title: 'One weird trick for parallelizing convolutional neural networks',
-    authors: 'Alex Krizhevsky',
-    year: 2014,
-    url: 'https://arxiv.org/abs/1404.5997',
-  },
-  defaultDropRate: 0.5,
-  architecture: {
-    features: (input) => features(input),
-    stages: featureStages,
-    classifier: (x, o) => mlpHead(x, o, 6, ALEXNET_HEAD),
-  },
-});
+/** One variant, torchvision's `alexnet`. */
+const ALEXNET_SPECS = { alexnet: {} } as const;
+
+/** models.generated.ts exports the variant. */
+export const ALEXNET = /* @__PURE__ */ defineFamily(
+  ALEXNET_SPECS,
+  (name, _spec, weights): ModelEntry =>
+    defineModel({
+      name,
+      weights,
+      family: 'AlexNet',
+      package: PACKAGE,
+      paper: {
+        title: 'One weird trick for parallelizing convolutional neural networks',
+        authors: 'Alex Krizhevsky',
+        year: 2014,
+        url: 'https://arxiv.org/abs/1404.5997',
+      },
+      defaultDropRate: 0.5,
+      architecture: {
+        features: (input) => features(input),
+        stages: featureStages,
+        classifier: (x, o) => mlpHead(x, o, 6, ALEXNET_HEAD),
+      },
+    }),
+);

@@ -4,17 +4,16 @@ import {
   apply,
   type CreateOptions,
   cbam,
+  defineFamily,
   defineModel,
   linear,
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
-  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { type ResNetBody, resnetFeatures, resnetStages } from './resnet.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * CBAM-ResNet as its authors build it (Jongchan/attention-module, `MODELS/model_resnet.py`,
@@ -77,8 +76,8 @@ function classifier(features: tfl.SymbolicTensor, o: Resolved): tfl.SymbolicTens
   return apply(linear(o.numClasses, 'fc', { init: 'torchDefault' }), x);
 }
 
-function entry(name: CbamResNetName, weights: readonly WeightSet[]): ModelEntry<CbamResNetOptions> {
-  const spec: ResNetBody = CBAM_RESNET_SPECS[name];
+/** One variant per row of `CBAM_RESNET_SPECS`; models.generated.ts exports each variant. */
+export const CBAM_RESNET = /* @__PURE__ */ defineFamily(CBAM_RESNET_SPECS, (name, spec, weights): ModelEntry<CbamResNetOptions> => {
   return defineModel<CbamResNetOptions, Resolved>({
     name,
     weights,
@@ -102,9 +101,4 @@ function entry(name: CbamResNetName, weights: readonly WeightSet[]): ModelEntry<
       classifier,
     },
   });
-}
-
-export const cbam_resnet18 = /* @__PURE__ */ entry('cbam_resnet18', WEIGHTS.cbam_resnet18);
-export const cbam_resnet34 = /* @__PURE__ */ entry('cbam_resnet34', WEIGHTS.cbam_resnet34);
-export const cbam_resnet50 = /* @__PURE__ */ entry('cbam_resnet50', WEIGHTS.cbam_resnet50);
-export const cbam_resnet101 = /* @__PURE__ */ entry('cbam_resnet101', WEIGHTS.cbam_resnet101);
+});

@@ -5,6 +5,7 @@ import {
   type CheckpointConvention,
   Conv2d,
   type CreateOptions,
+  defineFamily,
   defineModel,
   dropPathRateOption,
   type FeatureStage,
@@ -15,10 +16,8 @@ import {
   type ModelEntry,
   type ResolvedOptions,
   StochasticDepth,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ConvNeXt as torchvision builds it (`torchvision/models/convnext.py`): a 4x4 patchify stem,
@@ -105,8 +104,8 @@ function classifier(x: tfl.SymbolicTensor, o: ResolvedOptions): tfl.SymbolicTens
 /** ConvNeXt's creation options: the common ones plus `dropPathRate`. */
 export type ConvNeXtOptions = CreateOptions & { dropPathRate?: number };
 
-function entry(name: ConvNeXtName, weights: readonly WeightSet[]): ModelEntry<ConvNeXtOptions> {
-  const spec: ConvNeXtSpec = CONVNEXT_SPECS[name];
+/** One variant per row of `CONVNEXT_SPECS`; models.generated.ts exports each variant. */
+export const CONVNEXT = /* @__PURE__ */ defineFamily(CONVNEXT_SPECS, (name, spec, weights): ModelEntry<ConvNeXtOptions> => {
   return defineModel<ConvNeXtOptions, ResolvedOptions & { dropPathRate: number }>({
     name,
     weights,
@@ -126,7 +125,7 @@ function entry(name: ConvNeXtName, weights: readonly WeightSet[]): ModelEntry<Co
       stages: () => featureStages(spec),
     },
   });
-}
+});
 
 /**
  * timm's `ConvNeXt` (`timm/models/convnext.py`) is torchvision's network under other module
@@ -150,8 +149,3 @@ export const TIMM_CONVNEXT_KEYS: CheckpointConvention = {
     { from: /^head\.fc\./, to: 'classifier.2.' },
   ],
 };
-
-export const convnext_tiny = /* @__PURE__ */ entry('convnext_tiny', WEIGHTS.convnext_tiny);
-export const convnext_small = /* @__PURE__ */ entry('convnext_small', WEIGHTS.convnext_small);
-export const convnext_base = /* @__PURE__ */ entry('convnext_base', WEIGHTS.convnext_base);
-export const convnext_large = /* @__PURE__ */ entry('convnext_large', WEIGHTS.convnext_large);

@@ -7,15 +7,14 @@ import {
   type CheckpointConvention,
   Conv2d,
   convNormAct,
+  defineFamily,
   defineModel,
   type FeatureStage,
   linearClassifier,
   MaxPool2d,
   type ModelEntry,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * DenseNet-BC as torchvision builds it (`torchvision/models/densenet.py`): each dense layer sees
@@ -117,8 +116,8 @@ function featureStages(spec: DenseNetSpec): FeatureStage[] {
   return stages;
 }
 
-function entry(name: DenseNetName, weights: readonly WeightSet[]): ModelEntry {
-  const spec: DenseNetSpec = DENSENET_SPECS[name];
+/** One variant per row of `DENSENET_SPECS`; models.generated.ts exports each variant. */
+export const DENSENET = /* @__PURE__ */ defineFamily(DENSENET_SPECS, (name, spec, weights): ModelEntry => {
   return defineModel({
     name,
     weights,
@@ -137,7 +136,7 @@ function entry(name: DenseNetName, weights: readonly WeightSet[]): ModelEntry {
       classifier: (x, o) => linearClassifier(x, o, { fc: 'classifier' }),
     },
   });
-}
+});
 
 /**
  * torchvision's released DenseNet files predate its module names: `denselayer1.norm.1.weight`
@@ -149,8 +148,3 @@ export const LEGACY_DENSENET_KEYS: CheckpointConvention = {
   detect: [/denselayer\d+\.norm\.1\./],
   rules: [{ from: /^(.*denselayer\d+\.(?:norm|relu|conv))\.([12]\.(?:weight|bias|running_mean|running_var))$/, to: '$1$2' }],
 };
-
-export const densenet121 = /* @__PURE__ */ entry('densenet121', WEIGHTS.densenet121);
-export const densenet161 = /* @__PURE__ */ entry('densenet161', WEIGHTS.densenet161);
-export const densenet169 = /* @__PURE__ */ entry('densenet169', WEIGHTS.densenet169);
-export const densenet201 = /* @__PURE__ */ entry('densenet201', WEIGHTS.densenet201);

@@ -1,16 +1,15 @@
 import {
   type CreateOptions,
+  defineFamily,
   defineModel,
   eca,
   ecaKernelSize,
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 import { type ResNetBody, resnetFeatures, resnetStages } from './resnet.js';
-import * as WEIGHTS from './weights.generated.js';
 
 type Four = readonly [number, number, number, number];
 
@@ -52,8 +51,8 @@ type Resolved = ResolvedOptions & { kernelSizes: EcaKernelSizes };
 
 const isOddPositive = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0 && v % 2 === 1;
 
-function entry(name: EcaResNetName, weights: readonly WeightSet[]): ModelEntry<EcaResNetOptions> {
-  const spec: EcaResNetSpec = ECA_RESNET_SPECS[name];
+/** One variant per row of `ECA_RESNET_SPECS`; models.generated.ts exports each variant. */
+export const ECA_RESNET = /* @__PURE__ */ defineFamily(ECA_RESNET_SPECS, (name, spec, weights): ModelEntry<EcaResNetOptions> => {
   return defineModel<EcaResNetOptions, Resolved>({
     name,
     weights,
@@ -81,9 +80,4 @@ function entry(name: EcaResNetName, weights: readonly WeightSet[]): ModelEntry<E
       stages: () => resnetStages(spec),
     },
   });
-}
-
-export const eca_resnet18 = /* @__PURE__ */ entry('eca_resnet18', WEIGHTS.eca_resnet18);
-export const eca_resnet34 = /* @__PURE__ */ entry('eca_resnet34', WEIGHTS.eca_resnet34);
-export const eca_resnet50 = /* @__PURE__ */ entry('eca_resnet50', WEIGHTS.eca_resnet50);
-export const eca_resnet101 = /* @__PURE__ */ entry('eca_resnet101', WEIGHTS.eca_resnet101);
+});

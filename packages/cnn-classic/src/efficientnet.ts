@@ -4,6 +4,7 @@ import {
   type CheckpointConvention,
   type CreateOptions,
   convNormAct,
+  defineFamily,
   defineModel,
   dropPathRateOption,
   type FeatureStage,
@@ -15,10 +16,8 @@ import {
   normEpsOption,
   type ResolvedOptions,
   timmInvertedResidualRules,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * EfficientNet-B0..B7 as torchvision builds them (`torchvision/models/efficientnet.py`): the B0
@@ -157,38 +156,41 @@ export function features(spec: EfficientNetSpec, input: tfl.SymbolicTensor, drop
 /** EfficientNet's creation options: the common ones plus `dropPathRate` and `normEps`. */
 export type EfficientNetOptions = CreateOptions & { dropPathRate?: number; normEps?: number };
 
-function entry(name: EfficientNetName, weights: readonly WeightSet[]): ModelEntry<EfficientNetOptions> {
-  const spec: EfficientNetSpec = EFFICIENTNET_SPECS[name];
-  return defineModel<EfficientNetOptions, ResolvedOptions & { dropPathRate: number; normEps: number }>({
-    name,
-    weights,
-    family: 'EfficientNet',
-    package: PACKAGE,
-    paper: {
-      title: 'EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks',
-      authors: 'Mingxing Tan, Quoc V. Le',
-      year: 2019,
-      url: 'https://arxiv.org/abs/1905.11946',
-    },
-    // The reference figures are measured at 224 for every variant; `spec.inputSize` is the
-    // resolution each was trained at, which callers pass as `inputShape`.
-    defaultDropRate: spec.dropout,
-    extraOptions: {
-      dropPathRate: dropPathRateOption(DROP_PATH_RATE, "torchvision's stochastic_depth_prob"),
-      normEps: normEpsOption(spec.norm?.eps ?? 1e-5, "torchvision's"),
-    },
-    conventions: [timmKeys(spec)],
-    architecture: {
-      features: (input, o) => features(spec, input, o.dropPathRate, o.normEps),
-      stages: () => featureStages(spec),
-      classifier: (x, o) => {
-        let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
-        if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.0' }), y);
-        return apply(linear(o.numClasses, 'classifier.1', { init: 'torchDefault' }), y);
+/** One variant per row of `EFFICIENTNET_SPECS`; models.generated.ts exports each variant. */
+export const EFFICIENTNET = /* @__PURE__ */ defineFamily(
+  EFFICIENTNET_SPECS,
+  (name, spec: EfficientNetSpec, weights): ModelEntry<EfficientNetOptions> => {
+    return defineModel<EfficientNetOptions, ResolvedOptions & { dropPathRate: number; normEps: number }>({
+      name,
+      weights,
+      family: 'EfficientNet',
+      package: PACKAGE,
+      paper: {
+        title: 'EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks',
+        authors: 'Mingxing Tan, Quoc V. Le',
+        year: 2019,
+        url: 'https://arxiv.org/abs/1905.11946',
       },
-    },
-  });
-}
+      // The reference figures are measured at 224 for every variant; `spec.inputSize` is the
+      // resolution each was trained at, which callers pass as `inputShape`.
+      defaultDropRate: spec.dropout,
+      extraOptions: {
+        dropPathRate: dropPathRateOption(DROP_PATH_RATE, "torchvision's stochastic_depth_prob"),
+        normEps: normEpsOption(spec.norm?.eps ?? 1e-5, "torchvision's"),
+      },
+      conventions: [timmKeys(spec)],
+      architecture: {
+        features: (input, o) => features(spec, input, o.dropPathRate, o.normEps),
+        stages: () => featureStages(spec),
+        classifier: (x, o) => {
+          let y = apply(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
+          if (o.dropRate > 0) y = apply(tfl.layers.dropout({ rate: o.dropRate, name: 'classifier.0' }), y);
+          return apply(linear(o.numClasses, 'classifier.1', { init: 'torchDefault' }), y);
+        },
+      },
+    });
+  },
+);
 
 /**
  * timm's `EfficientNet` (`timm/models/efficientnet.py`; `efficientnet_bN` is torchvision's
@@ -219,12 +221,3 @@ function timmKeys(spec: EfficientNetSpec): CheckpointConvention {
     ],
   };
 }
-
-export const efficientnet_b0 = /* @__PURE__ */ entry('efficientnet_b0', WEIGHTS.efficientnet_b0);
-export const efficientnet_b1 = /* @__PURE__ */ entry('efficientnet_b1', WEIGHTS.efficientnet_b1);
-export const efficientnet_b2 = /* @__PURE__ */ entry('efficientnet_b2', WEIGHTS.efficientnet_b2);
-export const efficientnet_b3 = /* @__PURE__ */ entry('efficientnet_b3', WEIGHTS.efficientnet_b3);
-export const efficientnet_b4 = /* @__PURE__ */ entry('efficientnet_b4', WEIGHTS.efficientnet_b4);
-export const efficientnet_b5 = /* @__PURE__ */ entry('efficientnet_b5', WEIGHTS.efficientnet_b5);
-export const efficientnet_b6 = /* @__PURE__ */ entry('efficientnet_b6', WEIGHTS.efficientnet_b6);
-export const efficientnet_b7 = /* @__PURE__ */ entry('efficientnet_b7', WEIGHTS.efficientnet_b7);

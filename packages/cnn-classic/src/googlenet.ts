@@ -3,13 +3,13 @@ import {
   apply,
   type ConvNormActArgs,
   convNormAct,
+  defineFamily,
   defineModel,
   type FeatureStage,
   MaxPool2d,
   type ModelEntry,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * GoogLeNet (Inception v1) as torchvision builds it (`torchvision/models/googlenet.py`) for
@@ -120,18 +120,26 @@ function featureStages(): FeatureStage[] {
   return stages;
 }
 
-export const googlenet: ModelEntry = /* @__PURE__ */ defineModel({
-  name: 'googlenet',
-  weights: WEIGHTS.googlenet,
-  family: 'GoogLeNet',
-  package: PACKAGE,
-  paper: {
-    title: 'Going Deeper with Convolutions',
-    authors:
-      'Christian Szegedy, Wei Liu, Yangqing Jia, Pierre Sermanet, Scott Reed, Dragomir Anguelov, Dumitru Erhan, Vincent Vanhoucke, Andrew Rabinovich',
-    year: 2014,
-    url: 'https://arxiv.org/abs/1409.4842',
-  },
-  defaultDropRate: 0.2,
-  architecture: { features: (input) => features(input), stages: featureStages },
-});
+/** One variant, torchvision's `googlenet`. */
+const GOOGLENET_SPECS = { googlenet: {} } as const;
+
+/** models.generated.ts exports the variant. */
+export const GOOGLENET = /* @__PURE__ */ defineFamily(
+  GOOGLENET_SPECS,
+  (name, _spec, weights): ModelEntry =>
+    defineModel({
+      name,
+      weights,
+      family: 'GoogLeNet',
+      package: PACKAGE,
+      paper: {
+        title: 'Going Deeper with Convolutions',
+        authors:
+          'Christian Szegedy, Wei Liu, Yangqing Jia, Pierre Sermanet, Scott Reed, Dragomir Anguelov, Dumitru Erhan, Vincent Vanhoucke, Andrew Rabinovich',
+        year: 2014,
+        url: 'https://arxiv.org/abs/1409.4842',
+      },
+      defaultDropRate: 0.2,
+      architecture: { features: (input) => features(input), stages: featureStages },
+    }),
+);

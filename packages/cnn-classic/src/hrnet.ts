@@ -6,17 +6,16 @@ import {
   Conv2d,
   type CreateOptions,
   convNormAct,
+  defineFamily,
   defineModel,
   type FeatureStage,
   linearClassifier,
   type ModelEntry,
   type PaperRef,
   type ResolvedOptions,
-  type WeightSet,
   ZooShapeError,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * HRNet for classification (Wang et al.; HRNet/HRNet-Image-Classification, as timm carries it
@@ -273,8 +272,8 @@ function featureStages(): FeatureStage[] {
 /** HRNet's creation options: the common ones (`featuresOnly` gives the maps above). */
 export type HRNetOptions = CreateOptions;
 
-function entry(name: HRNetName, weights: readonly WeightSet[]): ModelEntry<HRNetOptions> {
-  const spec: HRNetSpec = HRNET_SPECS[name];
+/** One variant per row of `HRNET_SPECS`; models.generated.ts exports each variant. */
+export const HRNET = /* @__PURE__ */ defineFamily(HRNET_SPECS, (name, spec, weights): ModelEntry<HRNetOptions> => {
   return defineModel<HRNetOptions, ResolvedOptions>({
     name,
     weights,
@@ -287,14 +286,4 @@ function entry(name: HRNetName, weights: readonly WeightSet[]): ModelEntry<HRNet
       stages: featureStages,
     },
   });
-}
-
-export const hrnet_w18_small = /* @__PURE__ */ entry('hrnet_w18_small', WEIGHTS.hrnet_w18_small);
-export const hrnet_w18_small_v2 = /* @__PURE__ */ entry('hrnet_w18_small_v2', WEIGHTS.hrnet_w18_small_v2);
-export const hrnet_w18 = /* @__PURE__ */ entry('hrnet_w18', WEIGHTS.hrnet_w18);
-export const hrnet_w30 = /* @__PURE__ */ entry('hrnet_w30', WEIGHTS.hrnet_w30);
-export const hrnet_w32 = /* @__PURE__ */ entry('hrnet_w32', WEIGHTS.hrnet_w32);
-export const hrnet_w40 = /* @__PURE__ */ entry('hrnet_w40', WEIGHTS.hrnet_w40);
-export const hrnet_w44 = /* @__PURE__ */ entry('hrnet_w44', WEIGHTS.hrnet_w44);
-export const hrnet_w48 = /* @__PURE__ */ entry('hrnet_w48', WEIGHTS.hrnet_w48);
-export const hrnet_w64 = /* @__PURE__ */ entry('hrnet_w64', WEIGHTS.hrnet_w64);
+});

@@ -1,30 +1,18 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { columnsFigure, type Innovation, type InnovationVariant } from '@zoo/core-blocks/docs';
-import {
-  activation,
-  apply,
-  Conv2d,
-  cbam,
-  convNormAct,
-  eca,
-  ecaKernelSize,
-  layerNorm,
-  MaxPool2d,
-  squeezeExcite,
-} from '@zoo/core-blocks/family';
+import { apply, Conv2d, cbam, convNormAct, eca, ecaKernelSize, layerNorm, MaxPool2d, squeezeExcite } from '@zoo/core-blocks/family';
 import { cnBlock } from './convnext.js';
 import { denseLayer } from './densenet.js';
 import { EFFICIENTNET_SPECS, type EfficientNetSpec, features as efficientNetFeatures, efficientNetStages } from './efficientnet.js';
 import { inceptionBlock } from './googlenet.js';
 import { basicBlock, hrModule, transition } from './hrnet.js';
+import { resnetBasicBlock, resnetBottleneck } from './resnet.js';
 
 /**
  * The ideas of this package's families, for the docs site. Every number on those pages comes
  * from profiling the `build` functions below, which use the same layers as the models.
  */
 
-const relu = (x: tfl.SymbolicTensor, name: string) => apply(activation('relu', name), x);
-const add = (a: tfl.SymbolicTensor, b: tfl.SymbolicTensor, name: string) => apply(tfl.layers.add({ name }), [a, b]);
 const cbr = (x: tfl.SymbolicTensor, name: string, filters: number, kernelSize: number, strides = 1, groups = 1, act = true) =>
   convNormAct(x, {
     conv: `${name}.conv`,
@@ -38,23 +26,24 @@ const cbr = (x: tfl.SymbolicTensor, name: string, filters: number, kernelSize: n
   });
 
 /**
- * ResNet's bottleneck at a given inner width and cardinality (1x1 reduce, 3x3, 1x1 expand, add);
- * `attend` is applied to the branch before the add, where SE, CBAM and ECA sit.
+ * ResNet's bottleneck (the family's own block) at a given inner width and cardinality, as many
+ * channels out as in (an identity shortcut); `attend` is applied to the branch before the add,
+ * where SE, CBAM and ECA sit.
  */
 function bottleneck(
   x: tfl.SymbolicTensor,
   width: number,
   groups: number,
-  prefix = '',
+  name = 'block',
   attend?: (y: tfl.SymbolicTensor) => tfl.SymbolicTensor,
 ): tfl.SymbolicTensor {
-  const out = x.shape[3] as number;
-  let y = cbr(x, `${prefix}conv1`, width, 1);
-  y = cbr(y, `${prefix}conv2`, width, 3, 1, groups);
-  y = cbr(y, `${prefix}conv3`, out, 1, 1, 1, false);
-  if (attend) y = attend(y);
-  return relu(add(y, x, `${prefix}add`), `${prefix}relu`);
+  const channels = x.shape[3] as number;
+  return resnetBottleneck(x, name, { inChannels: channels, width, groups, outChannels: channels, stride: 1 }, attend);
 }
+
+/** ResNet's basic block (the family's own), `planes` out, strided where `stride` is 2. */
+const basic = (x: tfl.SymbolicTensor, planes: number, stride = 1) =>
+  resnetBasicBlock(x, 'block', { inChannels: x.shape[3] as number, planes, stride });
 
 const residualLearning: Innovation = {
   id: 'residual-learning',
@@ -89,7 +78,7 @@ const residualLearning: Innovation = {
         { label: 'plain: conv-BN-ReLU, conv-BN-ReLU', build: (x) => cbr(cbr(x, 'conv1', 64, 3), 'conv2', 64, 3) },
         {
           label: 'residual: conv-BN-ReLU, conv-BN, + x, ReLU',
-          build: (x) => relu(add(cbr(cbr(x, 'conv1', 64, 3), 'conv2', 64, 3, 1, 1, false), x, 'add'), 'relu'),
+          build: (x) => basic(x, 64),
         },
       ],
       note: 'The identity shortcut costs nothing: parameters and MACs are the same.',
@@ -101,11 +90,7 @@ const residualLearning: Innovation = {
         { label: 'plain: two 3×3 convolutions, the first strided', build: (x) => cbr(cbr(x, 'conv1', 128, 3, 2), 'conv2', 128, 3) },
         {
           label: 'residual: the same, plus a strided 1×1 projection shortcut',
-          build: (x) =>
-            relu(
-              add(cbr(cbr(x, 'conv1', 128, 3, 2), 'conv2', 128, 3, 1, 1, false), cbr(x, 'downsample', 128, 1, 2, 1, false), 'add'),
-              'relu',
-            ),
+          build: (x) => basic(x, 128, 2),
         },
       ],
       note: 'Where the shape changes, the shortcut needs a projection; it costs a few percent of the block.',
@@ -116,7 +101,7 @@ const residualLearning: Innovation = {
       variants: [
         {
           label: 'basic: two 3×3 convolutions at 256 channels',
-          build: (x) => relu(add(cbr(cbr(x, 'conv1', 256, 3), 'conv2', 256, 3, 1, 1, false), x, 'add'), 'relu'),
+          build: (x) => basic(x, 256),
         },
         { label: 'bottleneck: 1×1 to 64, 3×3 at 64, 1×1 to 256 (ResNet-50 layer1)', build: (x) => bottleneck(x, 64, 1) },
       ],
@@ -213,13 +198,12 @@ const width: Innovation = {
 
 const cat = (xs: tfl.SymbolicTensor[], name: string) => apply(tfl.layers.concatenate({ axis: -1, name }), xs);
 
-/** The first bottleneck of ResNet-50's layer1: 64 channels in, 256 out, a 1x1 projection shortcut. */
+/** ResNet-50's layer1 with the family's blocks: 64 channels in, 256 out, the first block with a 1x1 projection shortcut. */
 function resnetLayer1(x: tfl.SymbolicTensor): tfl.SymbolicTensor {
-  let y = cbr(x, 'layer1.0.conv1', 64, 1);
-  y = cbr(y, 'layer1.0.conv2', 64, 3);
-  y = cbr(y, 'layer1.0.conv3', 256, 1, 1, 1, false);
-  y = relu(add(y, cbr(x, 'layer1.0.downsample', 256, 1, 1, 1, false), 'layer1.0.add'), 'layer1.0.relu');
-  for (let i = 1; i < 3; i++) y = bottleneck(y, 64, 1, `layer1.${i}.`);
+  let y = x;
+  for (let i = 0; i < 3; i++) {
+    y = resnetBottleneck(y, `layer1.${i}`, { inChannels: i === 0 ? 64 : 256, width: 64, groups: 1, outChannels: 256, stride: 1 });
+  }
   return y;
 }
 
@@ -438,12 +422,12 @@ const cbamEca: Innovation = {
         { label: 'plain bottleneck', build: (x) => bottleneck(x, 64, 1) },
         {
           label: '+ squeeze-and-excitation (reduction 16)',
-          build: (x) => bottleneck(x, 64, 1, '', (y) => squeezeExcite(y, { name: 'se', squeezeChannels: 256 / 16 })),
+          build: (x) => bottleneck(x, 64, 1, 'block', (y) => squeezeExcite(y, { name: 'se', squeezeChannels: 256 / 16 })),
         },
-        { label: '+ CBAM (reduction 16, 7×7 spatial gate)', build: (x) => bottleneck(x, 64, 1, '', (y) => cbam(y, { name: 'cbam' })) },
+        { label: '+ CBAM (reduction 16, 7×7 spatial gate)', build: (x) => bottleneck(x, 64, 1, 'block', (y) => cbam(y, { name: 'cbam' })) },
         {
           label: `+ ECA (kernel ${ecaKernelSize(256)}, from the channel count)`,
-          build: (x) => bottleneck(x, 64, 1, '', (y) => eca(y, { name: 'eca' })),
+          build: (x) => bottleneck(x, 64, 1, 'block', (y) => eca(y, { name: 'eca' })),
         },
       ],
       note: 'Attention adds well under one percent to the MACs of the block; ECA adds only its few kernel weights.',

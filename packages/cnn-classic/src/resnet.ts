@@ -3,15 +3,14 @@ import {
   activation,
   apply,
   convNormAct,
+  defineFamily,
   defineModel,
   type FeatureStage,
   MaxPool2d,
   type ModelEntry,
   type PaperRef,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * ResNet, ResNeXt and Wide ResNet as torchvision builds them (`torchvision/models/resnet.py`,
@@ -136,7 +135,27 @@ type Block = (
   attend?: (y: tfl.SymbolicTensor, channels: number) => tfl.SymbolicTensor,
 ) => tfl.SymbolicTensor;
 
-const basicBlock: Block = (x, _spec, name, inChannels, planes, stride, attend) => {
+const basicBlock: Block = (x, _spec, name, inChannels, planes, stride, attend) =>
+  resnetBasicBlock(x, name, { inChannels, planes, stride }, attend && ((y) => attend(y, planes)));
+
+const bottleneck: Block = (x, spec, name, inChannels, planes, stride, attend) => {
+  const groups = spec.groups ?? 1;
+  const width = Math.floor(planes * ((spec.widthPerGroup ?? 64) / 64)) * groups;
+  const shape = { inChannels, width, groups, outChannels: planes * 4, stride };
+  return resnetBottleneck(x, name, shape, attend && ((y) => attend(y, planes * 4)));
+};
+
+/**
+ * torchvision's `BasicBlock` under `name`: two 3x3 convolutions at `planes` (the first strided),
+ * `attend` on the branch, the shortcut added, ReLU.
+ */
+export function resnetBasicBlock(
+  x: tfl.SymbolicTensor,
+  name: string,
+  shape: { inChannels: number; planes: number; stride: number },
+  attend?: (y: tfl.SymbolicTensor) => tfl.SymbolicTensor,
+): tfl.SymbolicTensor {
+  const { inChannels, planes, stride } = shape;
   let y = convNormAct(x, {
     conv: `${name}.conv1`,
     norm: `${name}.bn1`,
@@ -155,13 +174,22 @@ const basicBlock: Block = (x, _spec, name, inChannels, planes, stride, attend) =
     padding: 1,
     kernelInit: 'kaimingNormalFanOut',
   });
-  if (attend) y = attend(y, planes);
+  if (attend) y = attend(y);
   return residual(x, y, name, inChannels, planes, stride);
-};
+}
 
-const bottleneck: Block = (x, spec, name, inChannels, planes, stride, attend) => {
-  const groups = spec.groups ?? 1;
-  const width = Math.floor(planes * ((spec.widthPerGroup ?? 64) / 64)) * groups;
+/**
+ * torchvision's `Bottleneck` under `name`: 1x1 to `width`, 3x3 at `width` in `groups` (strided),
+ * 1x1 to `outChannels`, `attend` on the branch, the shortcut added, ReLU. ResNet's rows give
+ * `width = planes * widthPerGroup / 64 * groups` and `outChannels = 4 * planes`.
+ */
+export function resnetBottleneck(
+  x: tfl.SymbolicTensor,
+  name: string,
+  shape: { inChannels: number; width: number; groups: number; outChannels: number; stride: number },
+  attend?: (y: tfl.SymbolicTensor) => tfl.SymbolicTensor,
+): tfl.SymbolicTensor {
+  const { inChannels, width, groups, outChannels, stride } = shape;
   let y = convNormAct(x, {
     conv: `${name}.conv1`,
     norm: `${name}.bn1`,
@@ -181,10 +209,16 @@ const bottleneck: Block = (x, spec, name, inChannels, planes, stride, attend) =>
     groups,
     kernelInit: 'kaimingNormalFanOut',
   });
-  y = convNormAct(y, { conv: `${name}.conv3`, norm: `${name}.bn3`, filters: planes * 4, kernelSize: 1, kernelInit: 'kaimingNormalFanOut' });
-  if (attend) y = attend(y, planes * 4);
-  return residual(x, y, name, inChannels, planes * 4, stride);
-};
+  y = convNormAct(y, {
+    conv: `${name}.conv3`,
+    norm: `${name}.bn3`,
+    filters: outChannels,
+    kernelSize: 1,
+    kernelInit: 'kaimingNormalFanOut',
+  });
+  if (attend) y = attend(y);
+  return residual(x, y, name, inChannels, outChannels, stride);
+}
 
 /** Adds the shortcut (a strided 1x1 projection, `downsample`, when the shape changes), then ReLU. */
 function residual(x: tfl.SymbolicTensor, y: tfl.SymbolicTensor, name: string, inChannels: number, outChannels: number, stride: number) {
@@ -202,9 +236,8 @@ function residual(x: tfl.SymbolicTensor, y: tfl.SymbolicTensor, name: string, in
   return apply(activation('relu', `${name}.relu`), apply(tfl.layers.add({ name: `${name}.add` }), [y, shortcut]));
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: ResNetName, weights: readonly WeightSet[]): ModelEntry {
-  const spec: ResNetSpec = RESNET_SPECS[name];
+/** One variant per row of `RESNET_SPECS`; models.generated.ts exports each variant. */
+export const RESNET = /* @__PURE__ */ defineFamily(RESNET_SPECS, (name, spec, weights): ModelEntry => {
   return defineModel({
     name,
     weights,
@@ -213,15 +246,4 @@ function entry(name: ResNetName, weights: readonly WeightSet[]): ModelEntry {
     paper: PAPERS[spec.family],
     architecture: { features: (input) => resnetFeatures(spec, input), stages: () => resnetStages(spec) },
   });
-}
-
-export const resnet18 = /* @__PURE__ */ entry('resnet18', WEIGHTS.resnet18);
-export const resnet34 = /* @__PURE__ */ entry('resnet34', WEIGHTS.resnet34);
-export const resnet50 = /* @__PURE__ */ entry('resnet50', WEIGHTS.resnet50);
-export const resnet101 = /* @__PURE__ */ entry('resnet101', WEIGHTS.resnet101);
-export const resnet152 = /* @__PURE__ */ entry('resnet152', WEIGHTS.resnet152);
-export const resnext50_32x4d = /* @__PURE__ */ entry('resnext50_32x4d', WEIGHTS.resnext50_32x4d);
-export const resnext101_32x8d = /* @__PURE__ */ entry('resnext101_32x8d', WEIGHTS.resnext101_32x8d);
-export const resnext101_64x4d = /* @__PURE__ */ entry('resnext101_64x4d', WEIGHTS.resnext101_64x4d);
-export const wide_resnet50_2 = /* @__PURE__ */ entry('wide_resnet50_2', WEIGHTS.wide_resnet50_2);
-export const wide_resnet101_2 = /* @__PURE__ */ entry('wide_resnet101_2', WEIGHTS.wide_resnet101_2);
+});

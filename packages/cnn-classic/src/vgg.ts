@@ -7,17 +7,16 @@ import {
   type CheckpointConvention,
   Conv2d,
   type CreateOptions,
+  defineFamily,
   defineModel,
   type ExtraOption,
   linear,
   MaxPool2d,
   type ModelEntry,
   type ResolvedOptions,
-  type WeightSet,
 } from '@zoo/core-blocks/family';
 import { type HeadStep, mlpHead, sequentialStages } from './mlp-head.js';
 import { PACKAGE } from './package-name.js';
-import * as WEIGHTS from './weights.generated.js';
 
 /**
  * VGG as torchvision builds it (`torchvision/models/vgg.py`): the paper's configurations A, B, D
@@ -125,8 +124,8 @@ export const TIMM_VGG_KEYS: CheckpointConvention = {
   ],
 };
 
-function entry(name: VggName, weights: readonly WeightSet[]): ModelEntry<VggOptions> {
-  const spec: VggSpec = VGG_SPECS[name];
+/** One variant per row of `VGG_SPECS`; models.generated.ts exports each variant. */
+export const VGG = /* @__PURE__ */ defineFamily(VGG_SPECS, (name, spec, weights): ModelEntry<VggOptions> => {
   return defineModel<VggOptions, ResolvedOptions & { head: 'torchvision' | 'timm' }>({
     name,
     weights,
@@ -147,13 +146,4 @@ function entry(name: VggName, weights: readonly WeightSet[]): ModelEntry<VggOpti
       classifier: (x, o) => (o.head === 'timm' ? timmHead(x, o) : mlpHead(x, o, 7, VGG_HEAD)),
     },
   });
-}
-
-export const vgg11 = /* @__PURE__ */ entry('vgg11', WEIGHTS.vgg11);
-export const vgg11_bn = /* @__PURE__ */ entry('vgg11_bn', WEIGHTS.vgg11_bn);
-export const vgg13 = /* @__PURE__ */ entry('vgg13', WEIGHTS.vgg13);
-export const vgg13_bn = /* @__PURE__ */ entry('vgg13_bn', WEIGHTS.vgg13_bn);
-export const vgg16 = /* @__PURE__ */ entry('vgg16', WEIGHTS.vgg16);
-export const vgg16_bn = /* @__PURE__ */ entry('vgg16_bn', WEIGHTS.vgg16_bn);
-export const vgg19 = /* @__PURE__ */ entry('vgg19', WEIGHTS.vgg19);
-export const vgg19_bn = /* @__PURE__ */ entry('vgg19_bn', WEIGHTS.vgg19_bn);
+});
