@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { activation, apply, Conv2d, convNormAct, defineModel, type ModelEntry, type PaperRef } from '@zoo/core-blocks/family';
+import { activation, apply, Conv2d, convNormAct, defineFamily, defineModel, type ModelEntry, type PaperRef } from '@zoo/core-blocks/family';
 import { PACKAGE } from './package-name.js';
 
 /**
@@ -67,11 +67,16 @@ function separableBlock(x: tfl.SymbolicTensor, name: string, inChannels: number,
   });
 }
 
-// Entries are pure so that a bundler drops the ones an app does not import.
-function entry(name: __Family__Name): ModelEntry {
-  const spec: __Family__Spec = __FAMILY___SPECS[name];
+/**
+ * The family: one variant per row of `__FAMILY___SPECS`. `pnpm models:generate` writes
+ * models.generated.ts from the rows, a constant per variant and the catalog: add a variant by
+ * adding its row, then regenerate. Its weight sets come from weights.generated.ts once the family
+ * has them (`pnpm weights:generate`).
+ */
+export const __FAMILY__ = /* @__PURE__ */ defineFamily(__FAMILY___SPECS, (name, spec: __Family__Spec, weights): ModelEntry => {
   return defineModel({
     name,
+    weights,
     family: '__Family__',
     package: PACKAGE,
     paper: PAPER,
@@ -90,6 +95,4 @@ function entry(name: __Family__Name): ModelEntry {
       ],
     },
   });
-}
-
-export const __model__ = /* @__PURE__ */ entry('__model__');
+});

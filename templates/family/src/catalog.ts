@@ -1,5 +1,4 @@
-import type { ModelEntry } from '@zoo/core-blocks/family';
-import * as models from './__family__.js';
-
-/** Every model of `@zoo/__family__`. The CLI and the docs site find it through package.json's `zoo.catalog`. */
-export const catalog: readonly ModelEntry[] = [models.__model__];
+// Every model of `@zoo/__family__`, in the order of src/families.ts (generated into
+// models.generated.ts). The front door imports this module lazily (register.ts), and the CLI and
+// the docs site through package.json's `zoo.catalog`.
+export { catalog } from './models.generated.js';

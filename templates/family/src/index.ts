@@ -5,5 +5,6 @@
 import '@zoo/core-blocks';
 
 export { registerZooLayers } from '@zoo/core-blocks/family';
-export { __FAMILY___SPECS, type __Family__Name, type __Family__Spec, __model__ } from './__family__.js';
-export { catalog } from './catalog.js';
+export { __FAMILY___SPECS, type __Family__Name, type __Family__Spec } from './__family__.js';
+// Every variant, one constant each (generated from the family's spec rows), and `catalog`.
+export * from './models.generated.js';

@@ -1,0 +1,3 @@
+// The families of `@zoo/__family__`, in the catalog's order. scripts/generate-models.mjs reads this
+// file and each family's spec rows to write models.generated.ts (`pnpm models:generate`).
+export { __FAMILY__ } from './__family__.js';
