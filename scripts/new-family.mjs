@@ -96,6 +96,13 @@ export function newFamily(name, { root = ROOT, install = true } = {}) {
     writeFileSync(out, render(readFileSync(file, 'utf8'), names));
     created.push(relative(root, out));
   }
+  // The variant constants and the catalog follow from the family's spec rows: generated, not templated.
+  const models = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-models.mjs'), '--package', target], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (models.status !== 0) throw new Error(`scripts/generate-models.mjs failed on packages/${name}: ${models.stderr.trim()}`);
+  created.push(relative(root, join(target, 'src', 'models.generated.ts')));
   // Whatever depends on every family today (the root, the docs site, the tooling, fused and bench
   // tests) depends on the new one too: turbo orders builds by dependencies only, and those
   // packages find the families at run time (`discoverFamilies`), so the new package must be built
