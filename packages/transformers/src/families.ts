@@ -1,5 +1,6 @@
 // The families of `@zoo/transformers`, in the catalog's order. scripts/generate-models.mjs reads
 // this file and each family's spec rows to write models.generated.ts (`pnpm models:generate`).
+// biome-ignore-all assist/source/organizeImports: the order of these lines is the catalog's order.
 
-export { SWIN } from './swin.js';
 export { VIT } from './vit.js';
+export { SWIN } from './swin.js';
