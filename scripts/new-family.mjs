@@ -96,13 +96,6 @@ export function newFamily(name, { root = ROOT, install = true } = {}) {
     writeFileSync(out, render(readFileSync(file, 'utf8'), names));
     created.push(relative(root, out));
   }
-  // The variant constants and the catalog follow from the family's spec rows: generated, not templated.
-  const models = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-models.mjs'), '--package', target], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (models.status !== 0) throw new Error(`scripts/generate-models.mjs failed on packages/${name}: ${models.stderr.trim()}`);
-  created.push(relative(root, join(target, 'src', 'models.generated.ts')));
   // Whatever depends on every family today (the root, the docs site, the tooling, fused and bench
   // tests) depends on the new one too: turbo orders builds by dependencies only, and those
   // packages find the families at run time (`discoverFamilies`), so the new package must be built
@@ -124,6 +117,21 @@ export function newFamily(name, { root = ROOT, install = true } = {}) {
     const r = spawnSync('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0)
       throw new Error(`pnpm install failed (exit ${r.status}); the files are in place: fix the cause and run \`pnpm install\`.`);
+  }
+  // The variant constants and the catalog follow from the family's spec rows: generated, not
+  // templated. The generator parses TypeScript, so it runs once the workspace is installed.
+  const models = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-models.mjs'), '--package', target], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (models.status !== 0) {
+    throw new Error(
+      `scripts/generate-models.mjs failed on packages/${name}: ${models.stderr.trim()}\n` +
+        'The files are in place: once `pnpm install` has run, `pnpm models:generate` writes src/models.generated.ts.',
+    );
+  }
+  created.push(relative(root, join(target, 'src', 'models.generated.ts')));
+  if (install) {
     // Names of other lengths than the placeholders' wrap lines differently: format and sort imports as the linter wants.
     const f = spawnSync('pnpm', ['exec', 'biome', 'check', '--write', join('packages', name)], { cwd: root, stdio: 'ignore' });
     if (f.status !== 0) throw new Error(`biome could not format packages/${name} (exit ${f.status}).`);

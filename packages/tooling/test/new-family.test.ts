@@ -53,10 +53,13 @@ describe('pnpm new-family', () => {
         'jest.config.js',
         'src/index.ts',
         'src/catalog.ts',
+        'src/families.ts',
+        'src/models.generated.ts',
         'src/package-name.ts',
         'src/register.ts',
         `src/${NAME}.ts`,
         `test/${NAME}.test.ts`,
+        'test/family.test.ts',
       ]) {
         expect(existsSync(join(pkg, file))).toBe(true);
       }
@@ -76,6 +79,11 @@ describe('pnpm new-family', () => {
       const source = readFileSync(join(pkg, `src/${NAME}.ts`), 'utf8');
       expect(source).toMatch(/DEMO_NETS_SPECS = \{\n\s+demo_nets_tiny: \{/);
       expect(source).not.toMatch(/__(family|Family|FAMILY|model)__/);
+      // The variant's name is written once, in its spec row: its constant and the catalog are generated from it.
+      expect(readFileSync(join(pkg, 'src/models.generated.ts'), 'utf8')).toMatch(
+        "export const demo_nets_tiny = /* @__PURE__ */ DEMO_NETS.entry('demo_nets_tiny'",
+      );
+      run('node', ['scripts/generate-models.mjs', '--check'], { cwd: root });
       expect(readFileSync(join(root, '.changeset', `${NAME}-new-family.md`), 'utf8')).toMatch(`'@zoo/${NAME}': minor`);
       // What depends on every family (the docs site, the tooling, ...) depends on the new one: turbo
       // learns the build order from these dependencies.
@@ -87,9 +95,9 @@ describe('pnpm new-family', () => {
       // The package builds (with the packages it depends on), lints, type-checks and tests at once.
       const turbo = run('pnpm', ['turbo', 'run', 'build', 'lint', 'typecheck', 'test', `--filter=@zoo/${NAME}`], { cwd: root });
       expect(turbo.stdout).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-      // The family's own tests and the save-load round trip every family shares, all passing.
+      // The family's own tests and the suite every family shares (describeFamilyPackage), all passing.
       expect(turbo.stdout).toMatch(`PASS test/${NAME}.test.ts`);
-      expect(turbo.stdout).toMatch('PASS test/save-load.test.ts');
+      expect(turbo.stdout).toMatch('PASS test/family.test.ts');
       expect(turbo.stdout).not.toMatch(/Tests:.*failed/);
 
       // The tooling's own checks of every package see the new one: it is a dev dependency of the

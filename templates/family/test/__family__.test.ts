@@ -2,11 +2,10 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
+import { withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { profileModel } from '@zoo/profiler';
 import { expectOneFitStep, itHasFeatureMaps } from '@zoo/test-support';
 import { __FAMILY___SPECS, type __Family__Spec, __model__, catalog } from '../src/index.js';
-import { PACKAGE } from '../src/package-name.js';
 import '../src/register.js';
 
 // Importing the wasm backend makes it the default; it is chosen per test where it is wanted.
@@ -43,9 +42,8 @@ function expectedFigures(spec: __Family__Spec, size: number, numClasses: number)
 }
 
 describe('__Family__ catalog', () => {
-  it('lists every specification row once, as entries of this package', () => {
+  it('lists every specification row once', () => {
     expect(catalog.map((e) => e.name).sort()).toEqual(Object.keys(__FAMILY___SPECS).sort());
-    for (const e of catalog) expect(e.package).toBe(PACKAGE);
   });
 
   it.each(catalog.map((e) => [e.name, e] as const))(
@@ -96,11 +94,3 @@ describe('__model__', () => {
 // featuresOnly: the maps at the stages, equal to the full model's layers (a family with a timm
 // counterpart also checks itMatchesTimmFeatureInfo and checkFeatureParity, see @zoo/cnn-classic).
 itHasFeatureMaps(catalog, { size: () => 33 });
-
-describe('the front door', () => {
-  it('finds the models by name once the package is imported', async () => {
-    const m = await createModel('__model__', { numClasses: 3 });
-    expect(m.model.outputs[0].shape).toEqual([null, 3]);
-    m.dispose();
-  });
-});
