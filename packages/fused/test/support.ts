@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { catalog as classic } from '@zoo/cnn-classic/catalog';
 import type { ModelEntry } from '@zoo/core-blocks/family';
-import { catalog as mobile } from '@zoo/mobile/catalog';
-import { catalog as transformers } from '@zoo/transformers/catalog';
-// The families reachable by name (getModel) too.
-import '@zoo/cnn-classic/register';
-import '@zoo/mobile/register';
-import '@zoo/transformers/register';
+import { discoverFamilies } from '@zoo/profiler/node';
 
-/** Every model of the zoo's family packages. */
-export const ZOO: readonly ModelEntry[] = [...classic, ...mobile, ...transformers];
+/**
+ * Every model of the workspace's family packages, found by their manifests (a new family is
+ * covered with no edit here) and registered with the front door, so `getModel` reaches them.
+ */
+export const ZOO: readonly ModelEntry[] = (
+  await discoverFamilies(import.meta.dirname, (pkg, why) => {
+    throw new Error(`${pkg}: ${why}`);
+  })
+).flatMap((f) => f.catalog);
 
 /** Uniform numbers in [-1, 1) from a fixed seed, reused cyclically: random enough, and fast. */
 const POOL = (() => {
