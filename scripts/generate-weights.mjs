@@ -129,9 +129,9 @@ async function catalogNames(dir) {
 
 // The sets whose keys are not the zoo's: checked with the family's own conventions (the rules
 // the loader applies), read from the built catalog, against timm's layout and the reference's.
-const { conventionFit, detectConvention } = await import(
-  pathToFileURL(join(root, 'packages', 'core-blocks', 'dist', 'checkpoint', 'convention.js')).href
-).catch(() => fail("packages/core-blocks is not built: build it first (its conventions check timm's keys)."));
+const conventionModule = join(root, 'packages', 'core-blocks', 'dist', 'keys', 'convention.js');
+if (!existsSync(conventionModule)) fail("packages/core-blocks is not built: build it first (its conventions check timm's keys).");
+const { conventionFit, detectConvention } = await import(pathToFileURL(conventionModule).href);
 
 function keyClause(entry, layout, convention) {
   const checkpoint = new Map(Object.entries(layout.checkpoint));

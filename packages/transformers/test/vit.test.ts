@@ -4,33 +4,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { withZeroInit, ZooShapeError } from '@zoo/core-blocks/family';
-import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
-import { catalog, VIT_SPECS, vit_b_16, vit_b_32 } from '../src/index.js';
+import { expectOneFitStep } from '@zoo/test-support';
+import { vit_b_16, vit_b_32 } from '../src/index.js';
 
 // Building and training models of 28-632 M parameters on tfjs's cpu backend takes seconds on
 // an idle machine and minutes on a loaded 2-core one.
 jest.setTimeout(600_000);
 
-const vits = catalog.filter((e) => e.name in VIT_SPECS);
-
 // Importing the wasm backend makes it the default; it is chosen per test where it is wanted.
 beforeAll(async () => {
   await tf.setBackend('cpu');
-});
-
-describe('ViT against the reference figures', () => {
-  it('covers every ViT of the reference data', () => {
-    const want = referenceNames('ViT');
-    expect(vits.map((e) => e.name).sort()).toEqual(want);
-  });
-
-  // vit_h_14 (632 M parameters) has a file of its own: see vit-h.test.ts.
-  it.each(vits.filter((e) => e.name !== 'vit_h_14').map((e) => [e.name, e] as const))(
-    '%s: params, MACs and output shape equal the reference',
-    (_name, entry) => {
-      expectReferenceFigures(entry);
-    },
-  );
 });
 
 describe('ViT layout and options', () => {
