@@ -32,14 +32,14 @@ export type FamilyBuilder<S extends object, E extends ModelEntry> = (
   weights: readonly WeightSet[],
 ) => E;
 
+/** The weight sets of a variant that is given none: one shared list, so that repeated calls agree. */
+const NO_WEIGHTS: readonly WeightSet[] = Object.freeze([]);
+
 /**
  * Declares a family from its spec rows and the builder of one variant. Pure (it builds nothing
  * until `entry` is called): call it as `/* @__PURE__ *\/ defineFamily(SPECS, build)` so that a
  * bundler drops a family none of whose variants an app imports.
  */
-/** The weight sets of a variant that is given none: one shared list, so that repeated calls agree. */
-const NO_WEIGHTS: readonly WeightSet[] = Object.freeze([]);
-
 export function defineFamily<S extends object, E extends ModelEntry>(specs: S, build: FamilyBuilder<S, E>): Family<S, E> {
   const names = Object.freeze(Object.keys(specs) as FamilyName<S>[]);
   const built = new Map<string, { readonly weights: readonly WeightSet[]; readonly entry: E }>();
