@@ -15,7 +15,7 @@
 const LEVELS = [
   ['base', '^src/base/'],
   ['keys', '^src/keys/'],
-  ['layers', '^src/(layers/|wasm-gradients\\.ts$)'],
+  ['layers', '^src/layers/'],
   ['blocks', '^src/blocks/'],
   ['model', '^src/model/'],
   ['checkpoint', '^src/checkpoint/'],

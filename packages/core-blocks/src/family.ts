@@ -137,7 +137,7 @@ export type {
   WeightSet,
 } from './model/weight-set.js';
 export { weightDataConfig } from './model/weight-set.js';
-export { registerWasmGradients, WASM_GRADIENT_KERNELS, ZooGradientError } from './wasm-gradients.js';
+export { registerWasmGradients, WASM_GRADIENT_KERNELS, ZooGradientError } from './layers/wasm-gradients.js';
 export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';
 export { fileUrl, hubUrl, weightsEnv } from './weights/env.js';

@@ -63,7 +63,7 @@ export {
 } from './model/data-config.js';
 export { type FeatureInfo, featureInfoOf, type ModelEntry, type PaperRef } from './model/model.js';
 export type { WeightAccuracy, WeightClasses, WeightFile, WeightPreprocessing, WeightPublisher, WeightSet } from './model/weight-set.js';
-export { ZooGradientError } from './wasm-gradients.js';
+export { ZooGradientError } from './layers/wasm-gradients.js';
 export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';
 export { fileUrl, hubUrl, weightsEnv } from './weights/env.js';

@@ -22,7 +22,8 @@ import { tiny } from './helpers/tiny-model.js';
 /**
  * Bad input across creation, preprocessing and prediction: each case names the typed error it
  * must raise and words of the message that tell the user what to do, and must leave no tensor
- * behind. Weight loading joins the catalogue with the checkpoint loader (issue 3).
+ * behind. Bad checkpoints and weight files have their own catalogue (weight-loading-catalogue.test.ts,
+ * checkpoint-malformed.test.ts).
  */
 
 type ErrorClass = new (...args: never[]) => ZooError;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { withZeroInit } from '../layers/init.js';
+import { releaseSharedLayersOnDispose } from '../model/release-shared-layers.js';
 import { checkManifestAgainst, type ModelJsonInfo, readModelArtifacts, ZooModelJsonError } from './model-json.js';
 import { checkFloat16Finite, checkSealedWeights } from './quantize.js';
 
@@ -39,10 +40,10 @@ export async function loadLayersModelChecked(handler: tf.io.IOHandler): Promise<
     );
     writeWeights(new Map(model.weights.map((w) => [w.originalName, w])), artifacts, info);
   } catch (err) {
-    model.dispose();
+    releaseSharedLayersOnDispose(model).dispose();
     throw err;
   }
-  return model;
+  return releaseSharedLayersOnDispose(model);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { ZooOptionError } from '../base/errors.js';
-import { registerWasmGradients } from '../wasm-gradients.js';
+import { registerWasmGradients } from './wasm-gradients.js';
 import { checkSpatial, type Pair, pair, windowOutput } from './geometry.js';
 import { type InitName, initializer } from './init.js';
 import { elementsPerSample, type MacCount } from './macs.js';

@@ -8,6 +8,7 @@ import { linear } from '../layers/linear.js';
 import type { LoadOptions } from '../weights/load.js';
 import { type DataConfig, dataConfig } from './data-config.js';
 import { noWeightsReason } from './no-weights.js';
+import { releaseSharedLayersOnDispose } from './release-shared-layers.js';
 import { type WeightSet, weightDataConfig } from './weight-set.js';
 
 export interface PaperRef {
@@ -260,7 +261,7 @@ function buildModel<O extends ResolvedOptions>(name: string, arch: Architecture<
   } else {
     output = globalPool(features, o.pooling);
   }
-  return tfl.model({ inputs: input, outputs: output, name });
+  return releaseSharedLayersOnDispose(tfl.model({ inputs: input, outputs: output, name }));
 }
 
 /**
@@ -297,7 +298,7 @@ function buildFeatureModel<O extends ResolvedOptions>(
     }
     return map;
   });
-  return tfl.model({ inputs: input, outputs, name });
+  return releaseSharedLayersOnDispose(tfl.model({ inputs: input, outputs, name }));
 }
 
 /** `avgpool` then dropout then `fc`: torchvision's ResNet head, and timm's default. */

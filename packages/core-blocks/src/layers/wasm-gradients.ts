@@ -10,7 +10,7 @@ import {
   type TensorInfo,
   UnsortedSegmentSum,
 } from '@tensorflow/tfjs-core';
-import { ZooError } from './base/errors.js';
+import { ZooError } from '../base/errors.js';
 
 /**
  * The gradient kernels tfjs-backend-wasm lacks (4.22, its last release): without them `fit`
