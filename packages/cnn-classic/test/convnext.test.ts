@@ -5,14 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { StochasticDepth, withZeroInit, ZooShapeError } from '@zoo/core-blocks/family';
 import { expectOneFitStep } from '@zoo/test-support';
 import { CONVNEXT_SPECS, convnext_small, convnext_tiny } from '../src/index.js';
-import { forwardShape, itMatchesTheReference, itPoolsFeatures, layerNames } from './family-checks.js';
+import { forwardShape, itPoolsFeatures, layerNames } from './family-checks.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-});
-
-describe('ConvNeXt against the reference figures', () => {
-  itMatchesTheReference('ConvNeXt');
 });
 
 describe('ConvNeXt layout', () => {

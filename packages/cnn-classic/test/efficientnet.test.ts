@@ -5,14 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { StochasticDepth, withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
 import { expectOneFitStep } from '@zoo/test-support';
 import { EFFICIENTNET_SPECS, efficientNetStages, efficientnet_b0, efficientnet_b3, efficientnet_b5 } from '../src/index.js';
-import { forwardShape, itMatchesTheReference, itPoolsFeatures, layerNames } from './family-checks.js';
+import { forwardShape, itPoolsFeatures, layerNames } from './family-checks.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-});
-
-describe('EfficientNet against the reference figures', () => {
-  itMatchesTheReference('EfficientNet');
 });
 
 describe('EfficientNet layout', () => {

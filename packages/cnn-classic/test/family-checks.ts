@@ -1,32 +1,6 @@
 import { expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CreateOptions, type ModelEntry, withZeroInit } from '@zoo/core-blocks/family';
-import { expectReferenceFigures, referenceNames } from '@zoo/test-support';
-import { catalog } from '../src/index.js';
-
-/** The catalog entries of one reference family. */
-export function familyEntries(family: string): ModelEntry[] {
-  return catalog.filter((e) => e.family === family);
-}
-
-/**
- * The checks every family shares: the catalog covers the family's required reference models,
- * and each model's trainable parameters, both MAC conventions and output shape equal the
- * reference figures (read from `@zoo/reference`, built with zero weights).
- */
-export function itMatchesTheReference(family: string): void {
-  const entries = familyEntries(family);
-
-  it(`covers every required ${family} model of the reference data`, () => {
-    const want = referenceNames(family);
-    expect(want.length).toBeGreaterThan(0);
-    expect(entries.map((e) => e.name).sort()).toEqual(want);
-  });
-
-  it.each(entries.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (_name, entry) => {
-    expectReferenceFigures(entry);
-  });
-}
 
 /** Output shapes without the top: the pooled vector for 'avg' and 'max', the map for null. */
 export function itPoolsFeatures(entry: ModelEntry, channels: number, map: [number, number]): void {

@@ -3,26 +3,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { withZeroInit, ZooOptionError } from '@zoo/core-blocks/family';
-import { expectOneFitStep, expectReferenceFigures, referenceNames } from '@zoo/test-support';
-import { catalog, RESNET_SPECS, resnet18, resnet50, resnext50_32x4d } from '../src/index.js';
-
-const resnets = catalog.filter((e) => e.name in RESNET_SPECS);
+import { expectOneFitStep } from '@zoo/test-support';
+import { resnet18, resnet50, resnext50_32x4d } from '../src/index.js';
 
 // Importing the wasm backend makes it the default; it is chosen per test where it is wanted.
 beforeAll(async () => {
   await tf.setBackend('cpu');
-});
-
-describe('ResNet family against the reference figures', () => {
-  it('covers every ResNet, ResNeXt and Wide ResNet of the reference data', () => {
-    const names = resnets.map((e) => e.name).sort();
-    const want = referenceNames('ResNet', 'ResNeXt', 'Wide ResNet');
-    expect(names).toEqual(want);
-  });
-
-  it.each(resnets.map((e) => [e.name, e] as const))('%s: params, MACs and output shape equal the reference', (_name, entry) => {
-    expectReferenceFigures(entry);
-  });
 });
 
 describe('ResNet layout', () => {
@@ -79,7 +65,7 @@ describe('ResNet layout', () => {
     expect(() => resnet18.create({ widthMultiplier: 2 } as never)).toThrow(/no such option for resnet18/);
   });
 
-  it('accepts the smallest input its downsampling allows, and says so for one too small', () => {
+  it('builds for a 1x1 input, the smallest there is, as PyTorch does', () => {
     // Every ResNet stage keeps at least one pixel, so 1x1 still runs (as in PyTorch).
     expect(withZeroInit(() => resnet18.create({ inputShape: [1, 1, 3] })).outputs[0].shape).toEqual([null, 1000]);
   });

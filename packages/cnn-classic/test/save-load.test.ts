@@ -1,9 +1,8 @@
-import { describe } from '@jest/globals';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { itSavesAndLoadsEveryModel } from '@zoo/test-support';
-import { catalog } from '../src/catalog.js';
+import { describeFamilyPackage } from '@zoo/test-support';
+import '../src/register.js';
+import { CLASSIC } from './suite.js';
 
-describe('every model saves and loads back', () => {
-  itSavesAndLoadsEveryModel(catalog);
-});
+// The shared family suite: every model saves and loads back.
+describeFamilyPackage({ ...CLASSIC, parts: ['save-load'] });

@@ -16,6 +16,13 @@ import { itLoadsWeightSetsLikeTheReference, itPreprocessesLikeTheWeightSources, 
 
 type WeightCases = Parameters<typeof itLoadsWeightSetsLikeTheReference>[0];
 
+/**
+ * The parts of the shared suite: the catalog against the reference data, import purity, the front
+ * door, quantized files, save and load of every model, weight sets.
+ */
+export const FAMILY_SUITE_PARTS = ['catalog', 'purity', 'front-door', 'quantize', 'save-load', 'weights'] as const;
+export type FamilySuitePart = (typeof FAMILY_SUITE_PARTS)[number];
+
 /** What a family package's shared tests need to know about it. */
 export interface FamilySuiteOptions {
   /** The package's name, e.g. `@zoo/mobile`: every catalog entry must say it. */
@@ -38,6 +45,12 @@ export interface FamilySuiteOptions {
   quantize?: readonly ModelEntry[];
   /** Weight sets loaded by name and compared with the reference: the sources' own names, then timm's checkpoints. */
   weights?: { sets: WeightCases; timm?: WeightCases };
+  /**
+   * The parts this file runs (default: all). A package whose models are too big to share one
+   * process (jest gives each file its own worker, and each worker one wasm heap) spreads the parts
+   * over a few files, each `describeFamilyPackage({ ...options, parts: [...] })`.
+   */
+  parts?: readonly FamilySuitePart[];
 }
 
 /**
@@ -96,7 +109,58 @@ export function describeFamilyPackage(options: FamilySuiteOptions): void {
     if (!catalog.some((e) => e.name === name)) throw new Error(`apart: ${name} is not a model of ${pkg}`);
   }
   const families = [...new Set(catalog.map((e) => e.family))];
+  const parts = new Set<FamilySuitePart>(options.parts ?? FAMILY_SUITE_PARTS);
+  for (const part of parts) {
+    if (!FAMILY_SUITE_PARTS.includes(part)) throw new Error(`parts: ${part} is not one of ${FAMILY_SUITE_PARTS.join(', ')}`);
+  }
+  if (parts.has('quantize') && options.parts?.includes('quantize') && !options.quantize?.length) {
+    throw new Error('parts: quantize asks for the quantized round trip, but no `quantize` models are given');
+  }
+  if (parts.has('weights') && options.parts?.includes('weights') && !options.weights) {
+    throw new Error('parts: weights asks for the weight-set checks, but no `weights` cases are given');
+  }
 
+  if (parts.has('catalog')) describeCatalog(options, apart, families);
+  if (parts.has('purity')) {
+    it(`importing ${pkg} makes no network request and touches no global state beyond registering its layers`, () => {
+      const args = [IMPORT_PURITY, fileURLToPath(options.packageDir), '.', './catalog'];
+      const report = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+      expect(report.problems).toEqual([]);
+    });
+  }
+  if (parts.has('save-load')) {
+    describe('every model saves and loads back', () => {
+      beforeAll(async () => {
+        await tf.setBackend('wasm');
+      });
+      itSavesAndLoadsEveryModel(catalog.filter((e) => !apart.has(e.name)));
+    });
+  }
+  if (parts.has('front-door')) {
+    describe('each family at the front door', () => {
+      beforeAll(async () => {
+        await tf.setBackend('wasm');
+      });
+      // One model of each family: the first of its catalog rows.
+      const firsts = catalog.filter((e, i) => catalog.findIndex((o) => o.family === e.family) === i);
+      itHasAFrontDoor(firsts, { size: options.frontDoorSize ?? (() => 65) });
+    });
+  }
+  if (parts.has('quantize') && options.quantize?.length) {
+    // float16, uint8 and uint16 weight files within the error apps/docs/scripts/measure-quantization.mjs measured (wasm).
+    describe('quantized weight files', () => {
+      beforeAll(async () => {
+        await tf.setBackend('wasm');
+      });
+      itRoundTripsQuantizedFiles(options.quantize!);
+    });
+  }
+  if (parts.has('weights') && options.weights) describeWeights(catalog, options.weights);
+}
+
+/** The catalog against the reference data: coverage, then each model's figures, layer listing and state-dict keys. */
+function describeCatalog(options: FamilySuiteOptions, apart: ReadonlySet<string>, families: readonly string[]): void {
+  const { catalog, package: pkg } = options;
   describe(`${pkg} catalog`, () => {
     beforeAll(async () => {
       await tf.setBackend('cpu');
@@ -132,58 +196,26 @@ export function describeFamilyPackage(options: FamilySuiteOptions): void {
       });
     }
   });
+}
 
-  it(`importing ${pkg} makes no network request and touches no global state beyond registering its layers`, () => {
-    const args = [IMPORT_PURITY, fileURLToPath(options.packageDir), '.', './catalog'];
-    const report = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-    expect(report.problems).toEqual([]);
-  });
-
-  describe('every model saves and loads back', () => {
+/** Weight sets: the default set's preprocessing, the sources' preprocessing, and outputs equal to the reference's. */
+function describeWeights(catalog: readonly ModelEntry[], { sets, timm }: NonNullable<FamilySuiteOptions['weights']>): void {
+  describe('weight sets', () => {
     beforeAll(async () => {
       await tf.setBackend('wasm');
     });
-    itSavesAndLoadsEveryModel(catalog.filter((e) => !apart.has(e.name)));
+    itTakesTheDefaultSetsPreprocessing(catalog);
+    itPreprocessesLikeTheWeightSources(catalog);
+    itLoadsWeightSetsLikeTheReference(sets);
   });
-
-  describe('each family at the front door', () => {
-    beforeAll(async () => {
-      await tf.setBackend('wasm');
-    });
-    // One model of each family: the first of its catalog rows.
-    const firsts = catalog.filter((e, i) => catalog.findIndex((o) => o.family === e.family) === i);
-    itHasAFrontDoor(firsts, { size: options.frontDoorSize ?? (() => 65) });
-  });
-
-  if (options.quantize?.length) {
-    // float16, uint8 and uint16 weight files within the error apps/docs/scripts/measure-quantization.mjs measured (wasm).
-    describe('quantized weight files', () => {
+  if (timm?.length) {
+    // timm's checkpoints saved under timm's module names, loaded through each family's `timm`
+    // convention (recognised from the keys), against timm's own model.
+    describe("timm's checkpoints", () => {
       beforeAll(async () => {
         await tf.setBackend('wasm');
       });
-      itRoundTripsQuantizedFiles(options.quantize!);
+      itLoadsWeightSetsLikeTheReference(timm);
     });
-  }
-
-  if (options.weights) {
-    const { sets, timm } = options.weights;
-    describe('weight sets', () => {
-      beforeAll(async () => {
-        await tf.setBackend('wasm');
-      });
-      itTakesTheDefaultSetsPreprocessing(catalog);
-      itPreprocessesLikeTheWeightSources(catalog);
-      itLoadsWeightSetsLikeTheReference(sets);
-    });
-    if (timm?.length) {
-      // timm's checkpoints saved under timm's module names, loaded through each family's `timm`
-      // convention (recognised from the keys), against timm's own model.
-      describe("timm's checkpoints", () => {
-        beforeAll(async () => {
-          await tf.setBackend('wasm');
-        });
-        itLoadsWeightSetsLikeTheReference(timm);
-      });
-    }
   }
 }

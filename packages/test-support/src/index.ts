@@ -1,5 +1,11 @@
 export { CHROMIUM, launchChromium } from './browser.js';
-export { describeFamilyPackage, expectModelMatchesReference, type FamilySuiteOptions } from './family-suite.js';
+export {
+  describeFamilyPackage,
+  expectModelMatchesReference,
+  FAMILY_SUITE_PARTS,
+  type FamilySuiteOptions,
+  type FamilySuitePart,
+} from './family-suite.js';
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type FashionMnist, type Idx, parseIdx, readFashionMnist } from './fashion-mnist.js';
 export { installFastCpuKernels } from './fast-cpu-kernels.js';
 export { itHasFeatureMaps, itMatchesTimmFeatureInfo } from './features.js';

@@ -1,0 +1,9 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { describeFamilyPackage } from '@zoo/test-support';
+import '../src/register.js';
+import { CLASSIC } from './suite.js';
+
+// The shared family suite: the catalog against the reference (figures, every layer where a
+// listing exists, state-dict keys), import purity, the front door, quantized files.
+describeFamilyPackage({ ...CLASSIC, parts: ['catalog', 'purity', 'front-door', 'quantize'] });
