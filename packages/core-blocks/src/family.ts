@@ -99,6 +99,7 @@ export {
   TakeToken,
   type TakeTokenArgs,
 } from './layers/tokens.js';
+export { registerWasmGradients, WASM_GRADIENT_KERNELS, ZooGradientError } from './layers/wasm-gradients.js';
 export { relativePositionIndex, roll2d, shiftedWindowMask, WindowAttention, type WindowAttentionArgs } from './layers/window-attention.js';
 export {
   type DataConfig,
@@ -137,7 +138,6 @@ export type {
   WeightSet,
 } from './model/weight-set.js';
 export { weightDataConfig } from './model/weight-set.js';
-export { registerWasmGradients, WASM_GRADIENT_KERNELS, ZooGradientError } from './layers/wasm-gradients.js';
 export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';
 export { fileUrl, hubUrl, weightsEnv } from './weights/env.js';

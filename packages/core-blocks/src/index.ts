@@ -52,6 +52,7 @@ export { type BrowserImage, type ImageInput, type PixelArray, type PreprocessOpt
 export { ZooBackendError } from './layers/backend-errors.js';
 export { withZeroInit } from './layers/init.js';
 export { CUSTOM_LAYERS, registerZooLayers } from './layers/register.js';
+export { ZooGradientError } from './layers/wasm-gradients.js';
 export {
   type DataConfig,
   dataConfig,
@@ -63,7 +64,6 @@ export {
 } from './model/data-config.js';
 export { type FeatureInfo, featureInfoOf, type ModelEntry, type PaperRef } from './model/model.js';
 export type { WeightAccuracy, WeightClasses, WeightFile, WeightPreprocessing, WeightPublisher, WeightSet } from './model/weight-set.js';
-export { ZooGradientError } from './layers/wasm-gradients.js';
 export { type CachedWeights, cacheStorageCache, defaultCacheDir, folderCache, type WeightCache } from './weights/cache.js';
 export type { Progress } from './weights/download.js';
 export { fileUrl, hubUrl, weightsEnv } from './weights/env.js';

@@ -3,10 +3,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { ZooOptionError } from '../base/errors.js';
-import { registerWasmGradients } from './wasm-gradients.js';
 import { checkSpatial, type Pair, pair, windowOutput } from './geometry.js';
 import { type InitName, initializer } from './init.js';
 import { elementsPerSample, type MacCount } from './macs.js';
+import { registerWasmGradients } from './wasm-gradients.js';
 
 // Training a zoo convolution on wasm needs the gradient kernels wasm lacks (a used call: bundlers keep it).
 registerWasmGradients();
