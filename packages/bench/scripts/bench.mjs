@@ -26,6 +26,10 @@ const MODELS = [
   'convnext_tiny',
   'vit_b_16',
   'swin_t',
+  'efficientnet_b3',
+  'densenet121',
+  'hrnet_w18',
+  'edgevit_s',
 ];
 const TRANSFORMERS = new Set(['vit_b_16', 'swin_t']);
 
@@ -45,7 +49,10 @@ function onnxFile(model) {
   if (!existsSync(file)) {
     mkdirSync(cache, { recursive: true });
     process.stderr.write(`exporting ${model} from torchvision to ONNX...\n`);
-    execFileSync(PYTHON, [join(here, 'export_onnx.py'), model, `${file}.tmp`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(PYTHON, [join(here, 'export_onnx.py'), model, `${file}.tmp`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PYTHONPATH: join(root, '.cache', 'python') },
+    });
     renameSync(`${file}.tmp`, file);
   }
   return file;
@@ -67,16 +74,40 @@ const notes = [
   'Weights are random: latency does not depend on their values.',
 ];
 const loadBefore = loadavg()[0];
+// The ceiling: the kernels' own rate on this machine, in this run.
+process.stderr.write('kernel rate...\n');
+const kernels = runOne('rate', '-');
+const ceilingRate = Math.max(kernels.matMulMacsPerS, kernels.convMacsPerS);
+notes.push(
+  `Kernel rate in this run (tfjs-backend-wasm, XNNPACK, one thread): ${(kernels.matMulMacsPerS / 1e9).toFixed(1)} GMAC/s on a 196x768 by 768x3072 product, ` +
+    `${(kernels.convMacsPerS / 1e9).toFixed(1)} GMAC/s on a 3x3 convolution (56x56, 64 to 64 channels). ceilingMs: the model's MACs (convolutions, dense layers, attention products) at the faster of the two.`,
+);
+const MB = 2 ** 20;
 const rows = [];
 for (const model of models) {
   process.stderr.write(`${model}: tfjs...\n`);
   const t = runOne('tfjs', model);
-  const row = { model, predictMs: round(median(t.predict)), fusedMs: round(median(t.fused)), ortWebMs: null, ortNodeMs: null };
+  const row = {
+    model,
+    predictMs: round(median(t.predict)),
+    fusedMs: round(median(t.fused)),
+    ortWebMs: null,
+    ortNodeMs: null,
+    gmacs: Math.round(t.macs / 1e7) / 100,
+    ceilingMs: round((t.macs / ceilingRate) * 1e3),
+    weightsMB: round(t.weightBytes / MB),
+    heapMB: round(t.heapBytes / MB),
+  };
   let file = null;
   try {
     file = onnxFile(model);
   } catch (err) {
-    notes.push(`${model}: the ONNX export failed (${String(err.message).split('\n')[0]}).`);
+    const why =
+      String(err.stderr ?? '')
+        .trim()
+        .split('\n')
+        .pop() || String(err.message).split('\n')[0];
+    notes.push(`${model}: no ONNX export (${why}).`);
   }
   for (const [key, runtime] of [
     ['ortWebMs', 'ort-web'],
@@ -97,9 +128,24 @@ for (const model of models) {
 const ratio = (a, b) => (a == null || b == null ? '' : `${(a / b).toFixed(2)}x`);
 const geomean = (xs) => Math.exp(xs.reduce((s, v) => s + Math.log(v), 0) / xs.length);
 const table = [
-  ['model', 'predict ms', 'fused ms', 'ort-web ms', 'ort-node ms', 'predict/fused', 'ort-web/fused', 'ort-node/fused'],
+  [
+    'model',
+    'GMAC',
+    'predict ms',
+    'fused ms',
+    'ort-web ms',
+    'ort-node ms',
+    'predict/fused',
+    'ort-web/fused',
+    'ort-node/fused',
+    'ceiling ms',
+    'fused/ceiling',
+    'weights MB',
+    'heap MB',
+  ],
   ...rows.map((r) => [
     r.model,
+    r.gmacs,
     r.predictMs,
     r.fusedMs,
     r.ortWebMs ?? '-',
@@ -107,6 +153,10 @@ const table = [
     ratio(r.predictMs, r.fusedMs),
     ratio(r.ortWebMs, r.fusedMs),
     ratio(r.ortNodeMs, r.fusedMs),
+    r.ceilingMs,
+    ratio(r.fusedMs, r.ceilingMs),
+    r.weightsMB,
+    r.heapMB,
   ]),
 ].map((cells) => cells.map(String));
 const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
@@ -115,6 +165,12 @@ const speedup = geomean(rows.map((r) => r.predictMs / r.fusedMs));
 console.log(`\npredict / fused, geometric mean: ${speedup.toFixed(2)}x (target >= 1.5x)`);
 const slower = rows.filter((r) => !TRANSFORMERS.has(r.model) && r.ortWebMs != null && r.fusedMs > r.ortWebMs).map((r) => r.model);
 console.log(`CNNs where the fused path is slower than onnxruntime-web: ${slower.length ? slower.join(', ') : 'none'}`);
+const short = rows
+  .filter((r) => r.ortWebMs != null && r.ortWebMs / r.fusedMs < 1.25)
+  .map((r) => `${r.model} ${ratio(r.ortWebMs, r.fusedMs)}`);
+console.log(`Models under 1.25x onnxruntime-web: ${short.length ? short.join(', ') : 'none'}`);
+const far = rows.filter((r) => r.fusedMs / r.ceilingMs > 1.3).map((r) => `${r.model} ${ratio(r.fusedMs, r.ceilingMs)}`);
+console.log(`Models more than 1.3x their wasm ceiling: ${far.length ? far.join(', ') : 'none'}`);
 const loadAfter = loadavg()[0];
 // The benchmark itself keeps one CPU busy: a load average near 1 means nothing else ran.
 const quiet = Math.max(loadBefore, loadAfter) < 1.5;
@@ -134,6 +190,7 @@ const cpuList = cpus();
 const result = {
   generatedAt: new Date().toISOString(),
   machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', node: process.version, threads: 1 },
+  kernels: { matMulGmacPerS: Math.round(kernels.matMulMacsPerS / 1e7) / 100, convGmacPerS: Math.round(kernels.convMacsPerS / 1e7) / 100 },
   models: rows,
   notes,
 };

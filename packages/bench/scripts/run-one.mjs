@@ -2,6 +2,7 @@
 // line with the times of every timed run. Called by bench.mjs.
 //   node run-one.mjs tfjs <model> <runs> <warmup>      tfjs-layers predict and the fused path, interleaved
 //   node run-one.mjs ort-web|ort-node <model.onnx> <runs> <warmup>
+//   node run-one.mjs rate - <runs> <warmup>            tfjs-backend-wasm's rate on a large product and a 3x3 convolution
 import { readFileSync } from 'node:fs';
 import { zooEntry } from './zoo.mjs';
 
@@ -41,7 +42,41 @@ async function tfjs(name) {
   const [predict, fusedTimes] = await timeEach([pass((t) => model.predict(t)), pass((t) => fused.predict(t))]);
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new Error(`${name}: ${leaked} tensors leaked`);
-  return { predict, fused: fusedTimes, stats: fused.stats };
+  // The multiply-accumulates of one pass at this size (convolutions, dense layers and attention products).
+  const { profileModel } = await import('@zoo/profiler');
+  const macs = profileModel(model).macs.total;
+  // A wasm heap only grows: its size now is its peak, with the model and its fused plan (which holds
+  // folded copies of the weights) both alive. The weights: every variable of the model, float32.
+  const heapBytes = tf.backend().wasm.HEAPU8.buffer.byteLength;
+  const weightBytes = model.weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  return { predict, fused: fusedTimes, stats: fused.stats, macs, heapBytes, weightBytes };
+}
+
+/**
+ * The kernels' rate on this machine, in the same run: multiply-accumulates per second of
+ * tfjs-backend-wasm (XNNPACK, one thread) on a large float32 product (196x768 by 768x3072, ViT-B's
+ * MLP) and on a 3x3 convolution (56x56, 64 to 64 channels, ResNet's first stage), each the median of
+ * its runs. The faster of the two is the ceiling a model's MACs are divided by.
+ */
+async function rate() {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-wasm');
+  await tf.setBackend('wasm');
+  const { median } = await import('./zoo.mjs');
+  const a = tf.randomUniform([196, 768], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([768, 3072], -1, 1, 'float32', 2);
+  const x = tf.randomUniform([1, 56, 56, 64], -1, 1, 'float32', 3);
+  const k = tf.randomUniform([3, 3, 64, 64], -1, 1, 'float32', 4);
+  const once = (op) => async () => {
+    const y = op();
+    await y.data();
+    y.dispose();
+  };
+  const [matMul, conv] = await timeEach([once(() => tf.matMul(a, b)), once(() => tf.conv2d(x, k, 1, 'same'))]);
+  tf.dispose([a, b, x, k]);
+  const matMulMacs = 196 * 768 * 3072;
+  const convMacs = 56 * 56 * 64 * 64 * 9;
+  return { matMulMacsPerS: matMulMacs / (median(matMul) / 1e3), convMacsPerS: convMacs / (median(conv) / 1e3) };
 }
 
 async function ort(kind, file) {
@@ -70,7 +105,7 @@ async function ort(kind, file) {
   return { times };
 }
 
-const result = runtime === 'tfjs' ? await tfjs(target) : await ort(runtime, target);
+const result = runtime === 'tfjs' ? await tfjs(target) : runtime === 'rate' ? await rate() : await ort(runtime, target);
 process.stdout.write(`${JSON.stringify(result)}\n`);
 // onnxruntime-web's wasm threads and tfjs's backend can keep the event loop alive.
 process.exit(0);
