@@ -337,6 +337,12 @@ try {
       assert.equal(rows.length, 0);
       assert.ok((await page.locator('main').textContent()).includes('has not been run'));
     }
+    // The same run against the wasm ceiling and in memory, where the run measured the ceiling.
+    const ceilingRows = await page.$$eval('[data-test=inference-ceiling] tbody tr', (trs) => trs.map((tr) => tr.dataset.model));
+    assert.deepEqual(
+      ceilingRows,
+      inferenceBench?.models.some((m) => typeof m.ceilingMs === 'number') ? inferenceBench.models.map((m) => m.model) : [],
+    );
     await page.close();
     // The renderer against a fixture of the file's shape (the real file is written by `pnpm bench` only).
     const fixture = JSON.parse(readFileSync(join(app, 'test', 'fixtures', 'inference-bench.json'), 'utf8'));
