@@ -73,9 +73,10 @@ async function rate() {
     y.dispose();
   };
   const [matMul, conv] = await timeEach([once(() => tf.matMul(a, b)), once(() => tf.conv2d(x, k, 1, 'same'))]);
+  // MACs: rows x inner x columns; output pixels x output channels x (input channels x kernel taps), 'same' padding.
+  const matMulMacs = a.shape[0] * a.shape[1] * b.shape[1];
+  const convMacs = x.shape[1] * x.shape[2] * k.shape[3] * k.shape[2] * k.shape[0] * k.shape[1];
   tf.dispose([a, b, x, k]);
-  const matMulMacs = 196 * 768 * 3072;
-  const convMacs = 56 * 56 * 64 * 64 * 9;
   return { matMulMacsPerS: matMulMacs / (median(matMul) / 1e3), convMacsPerS: convMacs / (median(conv) / 1e3) };
 }
 

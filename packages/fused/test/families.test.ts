@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { beforeAll, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { getModel, withZeroInit } from '@zoo/core-blocks/family';
 import { compile } from '../src/index.js';
 import { randomizeWeights, relativeError, ZOO } from './support.js';
+
+const require = createRequire(import.meta.url);
 
 // One model of every family, the smallest, at a small input where the model allows one (CBAM's
 // head pools a fixed 7x7 window, so it needs 224): the fused plan must compute predict's function.
@@ -44,9 +48,14 @@ const CASES = FAMILIES.map((family) => {
   return [family, pick] as const;
 });
 
-it('picks models of families of the zoo, and finds all of its families', () => {
+it('picks models of families of the zoo, and finds every family package this one depends on', () => {
   for (const family of Object.keys(PICKS)) expect([family, FAMILIES.includes(family)]).toEqual([family, true]);
-  expect(ZOO.length).toBeGreaterThan(0);
+  // The family packages among this package's dev dependencies (those declaring a zoo catalog).
+  const manifest = (name: string) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8'));
+  const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const deps = Object.keys(own.devDependencies).filter((d) => d.startsWith('@zoo/') && manifest(d).zoo?.catalog);
+  expect(deps.length).toBeGreaterThan(0);
+  expect([...new Set(ZOO.map((e) => e.package))].sort()).toEqual(deps.sort());
 });
 
 it.each(CASES)(
