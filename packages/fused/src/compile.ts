@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { MultiHeadAttention } from '@zoo/core-blocks/family';
+import { MultiHeadAttention, WindowAttention } from '@zoo/core-blocks/family';
 import { activationFusion, isInferenceIdentity } from './activations.js';
-import { attentionPerHead, PER_HEAD_MIN_TOKENS } from './attention.js';
+import { multiHeadAttentionRun, windowAttentionRun } from './attention.js';
 import { batchNormAffine, layerScaleAffine } from './fold.js';
 import { type GraphNode, readGraph } from './graph.js';
 import { foldAffine, foldInputAffine, isDenseOp, type LinearOp, linearOp, prepareLinear, shiftBias } from './linear-op.js';
@@ -40,8 +40,8 @@ type InputAffine = { scale: ArrayLike<number> | null; shift: ArrayLike<number> |
  * kernels for the same function: LayerNorm over the last axis (normalised directly, its gamma and
  * beta taken by a small dense reader), an exact GELU between two dense layers (three kernels,
  * its 1/sqrt 2 factors in their weights), a depthwise kernel larger than 5 (cut into 5x5 tiles,
- * which XNNPACK has fast kernels for); and on wasm, multi-head attention over many tokens runs
- * one head at a time. Every other layer runs its own `call` in inference mode. The result is a
+ * which XNNPACK has fast kernels for); and on wasm, multi-head and window attention run on the
+ * zoo's own attention kernel (WebAssembly with SIMD, `src/kernels/`). Every other layer runs its own `call` in inference mode. The result is a
  * flat list of steps over tensor slots; a slot is freed as soon as its last reader has run.
  *
  * The plan holds folded copies of the weights: compile after loading weights, and again after
@@ -119,16 +119,10 @@ export function compile(model: tfl.LayersModel, options: CompileOptions = {}): F
       rewritten.layerNorm++;
       continue;
     }
-    if (single && n.layer instanceof MultiHeadAttention) {
-      const heads = n.layer.numHeads;
-      const fallback = genericStep(n, resolve);
-      steps.push({
-        ...fallback,
-        run: (ins) => {
-          const [x] = ins as [tf.Tensor3D];
-          return tf.getBackend() === 'wasm' && x.shape[1] >= PER_HEAD_MIN_TOKENS ? [attentionPerHead(x, heads)] : fallback.run(ins);
-        },
-      });
+    if (single && (n.layer instanceof MultiHeadAttention || n.layer instanceof WindowAttention)) {
+      const own = genericStep(n, resolve);
+      const run = n.layer instanceof MultiHeadAttention ? multiHeadAttentionRun(n.layer, own.run) : windowAttentionRun(n.layer, own.run);
+      steps.push({ ...own, run });
       rewritten.attention++;
       continue;
     }

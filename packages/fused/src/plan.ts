@@ -26,7 +26,7 @@ export interface FusionStats {
    * normalised directly (tfjs-layers tiles four copies of the input), of which `layerNormAffine`
    * left gamma and beta to the dense layer reading them; exact GELUs between two linear layers,
    * which took their 1/sqrt 2 factors; depthwise convolutions cut into 5x5 tiles; multi-head
-   * attentions that run one head at a time on wasm from `PER_HEAD_MIN_TOKENS` tokens.
+   * and window attentions (ViT's, Swin's), which run on the zoo's attention kernel on wasm.
    */
   rewritten: { layerNorm: number; layerNormAffine: number; gelu: number; tiledDepthwise: number; attention: number };
   /** Convolutions and dense layers that run as one `tf.fused` call. */

@@ -3,18 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  Activation,
-  apply,
-  batchNorm2d,
-  Conv2d,
-  InProjection,
-  LayerScale,
-  layerNorm,
-  MultiHeadAttention,
-  ZooShapeError,
-} from '@zoo/core-blocks/family';
-import { attentionPerHead, compile, PER_HEAD_MIN_TOKENS } from '../src/index.js';
+import { Activation, apply, batchNorm2d, Conv2d, InProjection, LayerScale, layerNorm, ZooShapeError } from '@zoo/core-blocks/family';
+import { compile } from '../src/index.js';
 import { randomizeWeights, relativeError } from './support.js';
 
 beforeAll(async () => {
@@ -135,23 +125,6 @@ it('fuses the zoo InProjection like a dense layer', () => {
     [16, 4],
   );
   expect(stats).toMatchObject({ fusedKernels: 1, rewritten: { layerNorm: 1, layerNormAffine: 1 } });
-});
-
-it('runs multi-head attention one head at a time on wasm from PER_HEAD_MIN_TOKENS tokens, batched below', () => {
-  for (const tokens of [PER_HEAD_MIN_TOKENS, PER_HEAD_MIN_TOKENS - 1]) {
-    const stats = expectSameFunction(
-      (x) => apply(new MultiHeadAttention({ numHeads: 3 }), apply(new InProjection({ units: 18, attention: 'attn' }), x)),
-      [tokens, 6],
-    );
-    expect(stats.rewritten.attention).toBe(1);
-  }
-  // The per-head path itself, on a batch of two, against the layer's own batched computation.
-  const qkv = tf.randomNormal([2, PER_HEAD_MIN_TOKENS + 3, 24], 0, 1, 'float32', 9) as tf.Tensor3D;
-  const layer = new MultiHeadAttention({ numHeads: 4 });
-  const expected = layer.apply(qkv) as tf.Tensor;
-  const y = attentionPerHead(qkv, 4);
-  expect(relativeError(y, expected)).toBeLessThan(1e-5);
-  tf.dispose([qkv, expected, y]);
 });
 
 it('cuts depthwise kernels larger than 5 into 5x5 tiles, for every stride, dilation and padding that allows it', () => {
