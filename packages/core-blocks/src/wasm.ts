@@ -24,7 +24,11 @@ export interface UseWasmOptions {
    * browser; in Node the backend finds its files itself.
    */
   path?: string | URL;
-  /** Threads for the threaded build (used only where the page is cross-origin isolated). Default: the backend's choice. */
+  /**
+   * Threads for the threaded build (used only where the page is cross-origin isolated). Default:
+   * the backend's choice. When the backend already runs with another count and holds no tensors,
+   * it is started again with this one.
+   */
   threads?: number;
   /** Look for the file with a HEAD request first, to fail with a clear error (default true in a browser). */
   check?: boolean;
@@ -62,6 +66,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
     if (!Number.isInteger(options.threads) || options.threads < 1) {
       throw new ZooWasmError(`useWasm's \`threads\` must be a whole number of at least 1; got ${options.threads}.`);
     }
+    if (threaded) restartForThreads(options.threads);
     setThreadsCount(options.threads);
   }
   let ok: boolean;
@@ -77,6 +82,30 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
   }
   await tf.ready();
   return { url, simd, threads: getThreadsCount() };
+}
+
+/** tfjs-backend-wasm's priority among backends (its `base.ts`), kept when the backend is registered anew. */
+const WASM_PRIORITY = 2;
+
+/**
+ * tfjs-backend-wasm reads its thread count once, when the backend starts. When it already runs
+ * with another count, the backend is registered anew from its own factory, so that the next
+ * `setBackend('wasm')` starts a fresh module with the count asked for; refused while the running
+ * backend still holds tensors, which would be lost.
+ */
+function restartForThreads(threads: number): void {
+  const running = tf.engine().registry.wasm;
+  if (!running || getThreadsCount() === threads) return;
+  const held = running.numDataIds();
+  if (held > 0) {
+    throw new ZooWasmError(
+      `The wasm backend runs ${getThreadsCount()} thread(s) and holds ${held} tensor(s); a thread count is fixed when it starts. ` +
+        `Dispose them (models included) before asking for ${threads} thread(s), or keep ${getThreadsCount()}.`,
+    );
+  }
+  const factory = tf.findBackendFactory('wasm');
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', factory, WASM_PRIORITY);
 }
 
 async function checkServed(url: string, fetchFn: typeof globalThis.fetch): Promise<void> {

@@ -37,8 +37,9 @@ const NO_WEIGHTS: readonly WeightSet[] = Object.freeze([]);
 
 /**
  * Declares a family from its spec rows and the builder of one variant. Pure (it builds nothing
- * until `entry` is called): call it as `/* @__PURE__ *\/ defineFamily(SPECS, build)` so that a
- * bundler drops a family none of whose variants an app imports.
+ * until `entry` is called): mark the call with a pure annotation, as each family's module does,
+ * so that a bundler drops a family none of whose variants an app imports.
+ * (The annotation is not spelled out here: Rollup would read it in this comment and warn.)
  */
 export function defineFamily<S extends object, E extends ModelEntry>(specs: S, build: FamilyBuilder<S, E>): Family<S, E> {
   const names = Object.freeze(Object.keys(specs) as FamilyName<S>[]);
