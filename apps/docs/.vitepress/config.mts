@@ -2,6 +2,21 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 
+// The headers of content/public/_headers (cross-origin isolation, for the threaded wasm build of
+// the live benchmark), sent by the dev and preview servers too.
+const isolation = {
+  name: 'zoo-cross-origin-isolation',
+  configureServer(server: {
+    middlewares: { use(fn: (req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => void): void };
+  }) {
+    server.middlewares.use((_req, res, next) => {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      next();
+    });
+  },
+};
+
 // Written by scripts/generate.mjs from the discovered family packages.
 const sidebar = JSON.parse(readFileSync(fileURLToPath(new URL('../.gen/data/sidebar.json', import.meta.url)), 'utf8'));
 
@@ -47,6 +62,7 @@ export default defineConfig({
     outline: [2, 3],
   },
   vite: {
+    plugins: [{ ...isolation, configurePreviewServer: isolation.configureServer }],
     // One TensorFlow.js for the site and every family package it imports.
     resolve: { dedupe: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@zoo/core-blocks'] },
     build: { chunkSizeWarningLimit: 4000 },

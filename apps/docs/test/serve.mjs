@@ -1,4 +1,5 @@
-// A static server for the built site on 127.0.0.1, as a host would serve it.
+// A static server for the built site on 127.0.0.1, as a host would serve it: with the headers of
+// content/public/_headers (cross-origin isolation, for the threaded wasm build).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -16,6 +17,9 @@ const TYPES = {
   '.txt': 'text/plain',
 };
 
+/** What content/public/_headers asks a host to send on every response. */
+export const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 export function serve(root) {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -26,7 +30,7 @@ export function serve(root) {
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => {
