@@ -133,7 +133,9 @@ drop.addEventListener('drop', (e) => {
 });
 
 async function start(): Promise<void> {
-  const wasm = await useWasm();
+  // Threads where the page is cross-origin isolated (one otherwise): up to four, past which batch-1
+  // inference gains little.
+  const wasm = await useWasm({ threads: Math.min(4, navigator.hardwareConcurrency || 1) });
   show('loading', 'Fetching the weights…');
   progress.hidden = false;
   const from = params.get('weights');

@@ -96,14 +96,23 @@ beforeAll(async () => {
       res.end(req.method === 'HEAD' ? undefined : checkpoint);
       return;
     }
+    // The app as a host serving the README's headers would serve it (cross-origin isolated, so the
+    // threaded build runs); under /no-wasm/ without them, so the single-threaded build is looked for.
+    const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+    let headers: Record<string, string> = isolation;
     if (path.startsWith('/no-wasm/')) {
+      headers = {};
       path = path.slice('/no-wasm'.length);
       if (path.startsWith('/tfjs-wasm/')) return void res.writeHead(404).end('not found');
     }
     const file = join(dist, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end('not found');
     const bytes = readFileSync(file);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': String(bytes.length) });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': String(bytes.length),
+      ...headers,
+    });
     res.end(req.method === 'HEAD' ? undefined : bytes);
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -144,15 +153,17 @@ function expectSameTop5(got: { index: number; probability: number; label: string
   expect(worst).toBeLessThanOrEqual(1e-4);
 }
 
-async function open(url: string): Promise<{ page: Page; errors: string[] }> {
+async function open(url: string): Promise<{ page: Page; errors: string[]; wasm: string[] }> {
   const page = await browser!.newPage();
   const errors: string[] = [];
+  const wasm: string[] = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url}`);
   });
   await page.goto(url);
-  return { page, errors };
+  return { page, errors, wasm };
 }
 
 describe('the example app', () => {
@@ -170,11 +181,17 @@ describe('the example app', () => {
 
   it("classifies a picked image as the zoo does in Node, with the file's weights and preprocessing; the second visit reads Cache Storage", async () => {
     const url = `${base}/?weights=/weights/mobilenet_v3_small.pth&sha256=${sha256}`;
-    const { page, errors } = await open(url);
+    const { page, errors, wasm } = await open(url);
     try {
       const ready = await settle(page, ['ready', 'error']);
       expect(ready).toMatchObject({ state: 'ready', source: 'network' });
       expect(await page.textContent('#about')).toMatch(/mobilenet_v3_small, weights IMAGENET1K_V1 .*wasm backend with SIMD/);
+      // Isolated: the threaded build (whose pool tfjs-backend-wasm caps at half the cores, so the
+      // count shown is the backend's, one on a 2-core machine).
+      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+      // useWasm's HEAD check and the backend's fetch, both of the threaded build.
+      expect([...new Set(wasm.map((u) => u.split('/').pop()))]).toEqual(['tfjs-backend-wasm-threaded-simd.wasm']);
+      expect(await page.textContent('#about')).toMatch(/, [1-4] threads?\.$/);
       await page.setInputFiles('#file', { name: 'picture.png', mimeType: 'image/png', buffer: png });
       expect((await settle(page, ['done', 'error'])).state).toBe('done');
       expectSameTop5(await shown(page));
