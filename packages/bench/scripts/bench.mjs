@@ -83,6 +83,8 @@ notes.push(
     `${(kernels.convMacsPerS / 1e9).toFixed(1)} GMAC/s on a 3x3 convolution (56x56, 64 to 64 channels). ceilingMs: the model's MACs (convolutions, dense layers, attention products) at the faster of the two.`,
 );
 const MB = 2 ** 20;
+/** Room for one call's activations and the backend's own allocations, past what the plan keeps resident. */
+const PLAN_HEAP_SLACK_MB = 96;
 const rows = [];
 for (const model of models) {
   process.stderr.write(`${model}: tfjs...\n`);
@@ -97,6 +99,10 @@ for (const model of models) {
     ceilingMs: round((t.macs / ceilingRate) * 1e3),
     weightsMB: round(t.weightBytes / MB),
     heapMB: round(t.heapBytes / MB),
+    // What the plan keeps resident on wasm by its own account (model weights, folded copies,
+    // XNNPACK's packed copies), and the heap measured after the plan alone had run.
+    residentMB: round((t.stats.wasm.modelBytes + t.stats.wasm.foldedBytes + t.stats.wasm.packedBytes) / MB),
+    planHeapMB: round(t.planHeapBytes / MB),
   };
   let file = null;
   try {
@@ -141,6 +147,8 @@ const table = [
     'ceiling ms',
     'fused/ceiling',
     'weights MB',
+    'resident MB',
+    'plan heap MB',
     'heap MB',
   ],
   ...rows.map((r) => [
@@ -156,6 +164,8 @@ const table = [
     r.ceilingMs,
     ratio(r.fusedMs, r.ceilingMs),
     r.weightsMB,
+    r.residentMB,
+    r.planHeapMB,
     r.heapMB,
   ]),
 ].map((cells) => cells.map(String));
@@ -171,6 +181,11 @@ const short = rows
 console.log(`Models under 1.25x onnxruntime-web: ${short.length ? short.join(', ') : 'none'}`);
 const far = rows.filter((r) => r.fusedMs / r.ceilingMs > 1.3).map((r) => `${r.model} ${ratio(r.fusedMs, r.ceilingMs)}`);
 console.log(`Models more than 1.3x their wasm ceiling: ${far.length ? far.join(', ') : 'none'}`);
+// The plan's heap bound: what it keeps resident, plus one call's activations and the wasm heap's
+// growth step (emscripten grows by 20% of the heap, at most 96 MiB past the request), which
+// PLAN_HEAP_SLACK_MB and the 1.2 factor cover.
+const over = rows.filter((r) => r.planHeapMB > 1.2 * r.residentMB + PLAN_HEAP_SLACK_MB).map((r) => `${r.model} ${r.planHeapMB} MB`);
+console.log(`Plans whose heap exceeds 1.2 x resident + ${PLAN_HEAP_SLACK_MB} MB: ${over.length ? over.join(', ') : 'none'}`);
 const loadAfter = loadavg()[0];
 // The benchmark itself keeps one CPU busy: a load average near 1 means nothing else ran.
 const quiet = Math.max(loadBefore, loadAfter) < 1.5;
