@@ -39,8 +39,9 @@ type InputAffine = { scale: ArrayLike<number> | null; shift: ArrayLike<number> |
  * becomes the activation of one `tf.fused` kernel. Three layers are computed with other
  * kernels for the same function: LayerNorm over the last axis (normalised directly, its gamma and
  * beta taken by a small dense reader), an exact GELU between two dense layers (three kernels,
- * its 1/sqrt 2 factors in their weights), a depthwise kernel larger than 5 (cut into 5x5 tiles,
- * which XNNPACK has fast kernels for); and on wasm, multi-head and window attention run on the
+ * its 1/sqrt 2 factors in their weights), a depthwise kernel larger than 5 (on wasm, the zoo's
+ * own depthwise kernel for ConvNeXt's kind, 5x5 tiles for the others, which XNNPACK has fast
+ * kernels for); and on wasm, multi-head and window attention run on the
  * zoo's own attention kernel (WebAssembly with SIMD, `src/kernels/`). Every other layer runs its own `call` in inference mode. The result is a
  * flat list of steps over tensor slots; a slot is freed as soon as its last reader has run.
  *
@@ -63,7 +64,7 @@ export function compile(model: tfl.LayersModel, options: CompileOptions = {}): F
   const steps: Omit<Step, 'free'>[] = [];
   const owned: tf.Tensor[] = [];
   const counts: Counts = { batchNorm: 0, layerScale: 0, activation: 0, identity: 0 };
-  const rewritten = { layerNorm: 0, layerNormAffine: 0, gelu: 0, tiledDepthwise: 0, attention: 0 };
+  const rewritten = { layerNorm: 0, layerNormAffine: 0, gelu: 0, tiledDepthwise: 0, depthwiseKernel: 0, attention: 0 };
   let fusedKernels = 0;
   const linearOps: LinearOp[] = [];
   const generic = new Map<string, number>();
@@ -162,8 +163,9 @@ export function compile(model: tfl.LayersModel, options: CompileOptions = {}): F
       names.push(next.layer.name);
       out = next.outputs[0];
     }
-    const { run, tiles } = prepareLinear(op);
+    const { run, tiles, zooKernel } = prepareLinear(op);
     if (tiles > 1) rewritten.tiledDepthwise++;
+    if (zooKernel) rewritten.depthwiseKernel++;
     owned.push(...op.owned);
     linearOps.push(op);
     fusedKernels++;

@@ -8,4 +8,5 @@ registerCompiler((model) => compile(model));
 export { type ActivationFusion, activationFusion, type FusedActivation } from './activations.js';
 export { type CompileOptions, compile, WASM_WEIGHT_BUDGET } from './compile.js';
 export { type AttentionWindows, attentionKernel, windowAttention } from './kernels/attention.js';
+export { depthwiseKernel, depthwiseSame } from './kernels/depthwise.js';
 export { FusedModel, type FusionStats, type Step } from './plan.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Conv2d } from '@zoo/core-blocks/family';
 import { type ActivationFusion, type FusedActivation, namedActivation } from './activations.js';
+import { depthwiseKernel, depthwiseSame, depthwiseSameFits } from './kernels/depthwise.js';
 
 /**
  * A convolution or dense layer on its way into one `tf.fused` call: its weights (after any
@@ -158,7 +159,7 @@ export function shiftBias(op: LinearOp, shift: number): void {
  * The op as a function of its input, with everything that can be done once done now: a grouped
  * convolution's kernel and bias cut per group, a large depthwise kernel cut into tiles.
  */
-export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor; tiles: number } {
+export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor; tiles: number; zooKernel: boolean } {
   const own = <T extends tf.Tensor>(t: T): T => {
     op.owned.add(t);
     return t;
@@ -166,6 +167,7 @@ export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor;
   const act = { activation: op.activation, leakyreluAlpha: op.leakyreluAlpha };
   let run: (x: tf.Tensor) => tf.Tensor;
   let tiles = 1;
+  let zooKernel = false;
   switch (op.kind) {
     case 'conv':
       run = (x) =>
@@ -185,6 +187,17 @@ export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor;
         tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, strides: op.strides, dilations: op.dilation, ...p, ...(withAct ? act : {}) });
       // Typed 'valid' | 'same' | number, but every backend reads explicit padding as conv2d does.
       const whole: Part = { filter: op.kernel as tf.Tensor4D, pad: op.pad as 'valid', bias: op.bias ?? undefined };
+      const k = zooDepthwiseSize(op);
+      if (k) {
+        // On wasm, the zoo's own kernel (SIMD, equal to TF.js's to the bit on the cases tested):
+        // its weights and bias read once, here.
+        const kernel = Float32Array.from(op.kernel.dataSync() as Float32Array);
+        const bias = op.bias ? Float32Array.from(op.bias.dataSync() as Float32Array) : null;
+        run = (x) =>
+          tf.getBackend() === 'wasm' && depthwiseKernel() ? depthwiseSame(x as tf.Tensor4D, kernel, k, bias) : one(x, whole, false);
+        zooKernel = true;
+        break;
+      }
       const cut = depthwiseTiles(op);
       if (!cut) {
         run = (x) => one(x, whole, true);
@@ -232,8 +245,24 @@ export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor;
       break;
   }
   const post = op.postScale;
-  if (post === undefined) return { run, tiles };
-  return { run: (x) => tf.tidy(() => tf.mul(run(x), post)), tiles };
+  if (post === undefined) return { run, tiles, zooKernel };
+  return { run: (x) => tf.tidy(() => tf.mul(run(x), post)), tiles, zooKernel };
+}
+
+/**
+ * The kernel size when the zoo's depthwise kernel computes the op on wasm (`depthwiseSame`): a
+ * square odd kernel larger than 5, stride 1, no dilation, one filter per channel, "same" padding,
+ * channels a multiple of 4, no activation after it (it adds the bias only). Null otherwise.
+ */
+export function zooDepthwiseSize(op: LinearOp): number | null {
+  const [kh, kw, channels, multiplier] = op.kernel.shape as [number, number, number, number];
+  const p = (kh - 1) / 2;
+  const same = op.pad !== 'valid' && op.pad[1][0] === p && op.pad[1][1] === p && op.pad[2][0] === p && op.pad[2][1] === p;
+  const plain = op.strides[0] === 1 && op.strides[1] === 1 && op.dilation[0] === 1 && op.dilation[1] === 1;
+  const linear = op.activation === 'linear' && op.postScale === undefined;
+  return op.kind === 'depthwise' && kh === kw && kh > 5 && multiplier === 1 && same && plain && linear && depthwiseSameFits(kh, channels)
+    ? kh
+    : null;
 }
 
 /**

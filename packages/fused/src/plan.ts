@@ -25,10 +25,19 @@ export interface FusionStats {
    * Layers computed with other kernels than their own `call`, for the same function: LayerNorms
    * normalised directly (tfjs-layers tiles four copies of the input), of which `layerNormAffine`
    * left gamma and beta to the dense layer reading them; exact GELUs between two linear layers,
-   * which took their 1/sqrt 2 factors; depthwise convolutions cut into 5x5 tiles; multi-head
+   * which took their 1/sqrt 2 factors; depthwise convolutions larger than 5x5, on the zoo's depthwise
+   * kernel on wasm (`depthwiseKernel`: square, stride 1, "same" padding, channels a multiple of 4,
+   * no activation) or cut into 5x5 tiles there (`tiledDepthwise`: the others); multi-head
    * and window attentions (ViT's, Swin's), which run on the zoo's attention kernel on wasm.
    */
-  rewritten: { layerNorm: number; layerNormAffine: number; gelu: number; tiledDepthwise: number; attention: number };
+  rewritten: {
+    layerNorm: number;
+    layerNormAffine: number;
+    gelu: number;
+    tiledDepthwise: number;
+    depthwiseKernel: number;
+    attention: number;
+  };
   /** Convolutions and dense layers that run as one `tf.fused` call. */
   fusedKernels: number;
   /** Layers that run their own `call`, by class name. */

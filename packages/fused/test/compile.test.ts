@@ -91,7 +91,7 @@ it('normalises LayerNorms directly; a small dense reader takes gamma and beta, a
     },
     [16, 4],
   );
-  expect(stats.rewritten).toEqual({ layerNorm: 3, layerNormAffine: 1, gelu: 0, tiledDepthwise: 0, attention: 0 });
+  expect(stats.rewritten).toEqual({ layerNorm: 3, layerNormAffine: 1, gelu: 0, tiledDepthwise: 0, depthwiseKernel: 0, attention: 0 });
   expect(stats.generic).toEqual({});
 });
 
@@ -133,8 +133,9 @@ it('cuts depthwise kernels larger than 5 into 5x5 tiles, for every stride, dilat
   const tiled = expectSameFunction(
     (x) => {
       const outs = [
-        dw(x, 7, { padding: 3 }), // ConvNeXt: four tiles
-        dw(x, 7, { padding: 3, strides: 2 }),
+        dw(x, 7, { padding: 3 }), // ConvNeXt's: the zoo's depthwise kernel (test/kernels.test.ts)
+        dw(x, 7, { padding: 3, strides: 2 }), // four tiles
+        apply(new Conv2d({ filters: 6, kernelSize: 7, groups: 6, padding: 3 }), apply(new Conv2d({ filters: 6, kernelSize: 1 }), x)), // 6 channels
         dw(x, [9, 6], { padding: [4, 3] }), // tiles at rows 0 and 4, columns 0 and 1
         dw(x, 7, { padding: 6, dilation: 2 }),
         apply(new Conv2d({ filters: 8, kernelSize: 7, groups: 4, padding: 3 }), x), // channel multiplier 2
@@ -143,7 +144,7 @@ it('cuts depthwise kernels larger than 5 into 5x5 tiles, for every stride, dilat
     },
     [15, 15, 4],
   );
-  expect(tiled.rewritten.tiledDepthwise).toBe(5);
+  expect(tiled.rewritten).toMatchObject({ tiledDepthwise: 5, depthwiseKernel: 1 });
   const whole = expectSameFunction(
     (x) => [
       dw(x, 7, { padding: 1 }), // a tile would need negative padding
@@ -152,13 +153,17 @@ it('cuts depthwise kernels larger than 5 into 5x5 tiles, for every stride, dilat
     ],
     [15, 15, 4],
   );
-  expect(whole.rewritten.tiledDepthwise).toBe(0);
+  expect(whole.rewritten).toMatchObject({ tiledDepthwise: 0, depthwiseKernel: 0 });
   expect(whole.folded.activation).toBe(1);
 });
 
 it('keeps a tiled depthwise kernel whole on backends other than wasm', async () => {
   const input = tfl.input({ shape: [12, 12, 4] });
-  const model = tfl.model({ inputs: input, outputs: apply(new Conv2d({ filters: 4, kernelSize: 7, groups: 4, padding: 3 }), input) });
+  // Stride 2: tiles (at stride 1 it would take the zoo's depthwise kernel).
+  const model = tfl.model({
+    inputs: input,
+    outputs: apply(new Conv2d({ filters: 4, kernelSize: 7, groups: 4, padding: 3, strides: 2 }), input),
+  });
   randomizeWeights(model);
   const fused = compile(model);
   const x = tf.randomNormal([1, 12, 12, 4], 0, 1, 'float32', 3);

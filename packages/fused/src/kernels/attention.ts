@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WASM_BASE64 } from './attention-wasm.generated.js';
+import { align64, heapFor, type KernelExports, lazyKernel } from './module.js';
 
 /**
  * The zoo's attention kernel (assembly/attention.ts, WebAssembly with SIMD): multi-head
@@ -10,9 +11,7 @@ import { WASM_BASE64 } from './attention-wasm.generated.js';
  * per-head reshapes, slices and transposes around it cost as much again.
  */
 
-interface Exports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
+interface Exports extends KernelExports {
   scratchBytes(tokens: number, headDim: number): number;
   attention(
     x: number,
@@ -33,30 +32,11 @@ interface Exports {
   ): void;
 }
 
-let kernel: Exports | null | undefined;
-
 /**
- * The module, compiled on first use (synchronously: it is about 3 KB); null where WebAssembly or
- * its SIMD instructions are not available, and the callers use TF.js's kernels instead.
+ * The module, compiled on first use; null where WebAssembly or its SIMD instructions are not
+ * available, and the callers use TF.js's kernels instead.
  */
-export function attentionKernel(): Exports | null {
-  if (kernel === undefined) {
-    try {
-      const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-        env: {
-          abort: () => {
-            throw new Error('@zoo/fused attention kernel: abort');
-          },
-        },
-      });
-      kernel = instance.exports as unknown as Exports;
-    } catch {
-      kernel = null;
-    }
-  }
-  return kernel;
-}
+export const attentionKernel = lazyKernel<Exports>(WASM_BASE64, 'attention');
 
 /** How windows cut the map: `wh` x `ww` tokens each, the map read rolled by `(-sh, -sw)`. */
 export interface AttentionWindows {
@@ -98,15 +78,11 @@ export function windowAttention(
   if (!k) throw new Error('windowAttention: this runtime has no WebAssembly with SIMD (see attentionKernel)');
   const xBytes = 4 * x.size;
   const outBytes = xBytes / 3;
-  const at = (n: number) => Math.ceil(n / 64) * 64;
   const xAt = k.heapBase();
-  const outAt = xAt + at(xBytes);
-  const biasAt = outAt + at(outBytes);
-  const scratchAt = biasAt + at(bias ? 4 * bias.length : 0);
-  const end = scratchAt + k.scratchBytes(t, hd);
-  const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
-  const heap = new Float32Array(k.memory.buffer);
+  const outAt = xAt + align64(xBytes);
+  const biasAt = outAt + align64(outBytes);
+  const scratchAt = biasAt + align64(bias ? 4 * bias.length : 0);
+  const heap = heapFor(k, scratchAt + k.scratchBytes(t, hd));
   heap.set(x.dataSync() as Float32Array, xAt / 4);
   if (bias) heap.set(bias, biasAt / 4);
   k.attention(xAt, outAt, bias ? biasAt : 0, biasWindows, b, h, w, dim, heads, wh, ww, sh, sw, hd ** -0.5, scratchAt);

@@ -4,9 +4,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { apply, InProjection, MultiHeadAttention, WindowAttention, type WindowAttentionArgs } from '@zoo/core-blocks/family';
-import { attentionKernel, compile, windowAttention } from '../src/index.js';
-import { relativeError } from './support.js';
+import {
+  apply,
+  batchNorm2d,
+  Conv2d,
+  InProjection,
+  MultiHeadAttention,
+  WindowAttention,
+  type WindowAttentionArgs,
+} from '@zoo/core-blocks/family';
+import { attentionKernel, compile, depthwiseKernel, depthwiseSame, windowAttention } from '../src/index.js';
+import { randomizeWeights, relativeError } from './support.js';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -15,13 +23,14 @@ afterEach(async () => {
   await tf.setBackend('wasm');
 });
 
-it('is the module its AssemblyScript source compiles to', () => {
+it('are the modules their AssemblyScript sources compile to', () => {
   // Throws (exit 1, naming the file) when src/kernels/*-wasm.generated.ts is stale.
   execFileSync(process.execPath, ['scripts/build-kernels.mjs', '--check'], { cwd: new URL('..', import.meta.url), stdio: 'pipe' });
 });
 
-it('compiles here (Node has SIMD WebAssembly)', () => {
+it('compile here (Node has SIMD WebAssembly)', () => {
   expect(attentionKernel()).not.toBeNull();
+  expect(depthwiseKernel()).not.toBeNull();
 });
 
 /**
@@ -120,4 +129,70 @@ it('rejects inputs it cannot cut, saying what it needs', () => {
     /bias must hold 1 x 3 x 25 x 25 values, got 10/,
   );
   x.dispose();
+});
+
+describe('the depthwise kernel equals TF.js depthwise convolution', () => {
+  it.each([
+    // [kernel, map side, channels, batch]: ConvNeXt's 7x7 on a map whose width is not a multiple
+    // of 4 (the one-column tail), 9x9 and 11x11, a map smaller than the kernel, two images.
+    [7, 15, 8, 2],
+    [9, 12, 4, 1],
+    [11, 6, 12, 2],
+    [7, 56, 96, 1],
+  ])('kernel %i, map %i, %i channels, batch %i', async (k, side, channels, batch) => {
+    const input = tfl.input({ shape: [side, side, channels] });
+    // With a BatchNorm after it, folded into the kernel's weights and bias, as ConvNeXt's LayerScale is.
+    const dw = apply(new Conv2d({ filters: channels, kernelSize: k, groups: channels, padding: (k - 1) / 2, useBias: true }), input);
+    const model = tfl.model({ inputs: input, outputs: apply(batchNorm2d('bn'), dw) });
+    randomizeWeights(model);
+    const x = tf.randomNormal([batch, side, side, channels], 0, 1, 'float32', 6);
+    const expected = model.predict(x) as tf.Tensor;
+    const fused = compile(model);
+    expect(fused.stats.rewritten).toMatchObject({ depthwiseKernel: 1, tiledDepthwise: 0 });
+    let y = fused.predict(x) as tf.Tensor;
+    expect(relativeError(y, expected)).toBeLessThan(1e-5);
+    y.dispose();
+    const profile = await tf.profile(() => {
+      y = fused.predict(x) as tf.Tensor;
+      return y;
+    });
+    // No TF.js convolution ran: the zoo's kernel did.
+    expect(profile.kernelNames.filter((n) => /Depthwise|Conv/.test(n))).toEqual([]);
+    tf.dispose([x, y, expected]);
+    fused.dispose();
+    model.dispose();
+  });
+
+  it('is bit-equal to it on the same weights, and says what it cannot take', () => {
+    const x = tf.randomNormal([1, 9, 10, 8], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const filter = tf.randomNormal([7, 7, 8, 1], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const bias = tf.randomNormal([8], 0, 1, 'float32', 9);
+    const expected = tf.fused.depthwiseConv2d({ x, filter, strides: 1, pad: 'same', bias });
+    const y = depthwiseSame(x, filter.dataSync() as Float32Array, 7, bias.dataSync() as Float32Array);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(y, expected))).dataSync()[0])).toBe(0);
+    expect(() => depthwiseSame(x, new Float32Array(6 * 6 * 8), 6, null)).toThrow(/odd k > 1, channels a multiple of 4.*got k 6/);
+    expect(() => depthwiseSame(x, new Float32Array(10), 7, null)).toThrow(/7x7x8 weights.*10 weights/);
+    tf.dispose([x, filter, bias, expected, y]);
+  });
+
+  it('leaves the others to TF.js: a stride, an activation after it, 5x5, channels not a multiple of 4', () => {
+    const input = tfl.input({ shape: [12, 12, 6] });
+    const dw = (k: number, channels: number, args = {}) =>
+      new Conv2d({ filters: channels, kernelSize: k, groups: channels, padding: (k - 1) / 2, ...args });
+    const four = apply(new Conv2d({ filters: 4, kernelSize: 1 }), input);
+    const model = tfl.model({
+      inputs: input,
+      outputs: [
+        apply(dw(7, 6), input),
+        apply(dw(7, 4, { strides: 2 }), four),
+        apply(tfl.layers.reLU({}), apply(dw(7, 4), four)),
+        apply(dw(5, 4), four),
+      ],
+    });
+    randomizeWeights(model);
+    const fused = compile(model);
+    expect(fused.stats.rewritten.depthwiseKernel).toBe(0);
+    fused.dispose();
+    model.dispose();
+  });
 });
