@@ -157,7 +157,8 @@ export function shiftBias(op: LinearOp, shift: number): void {
 
 /**
  * The op as a function of its input, with everything that can be done once done now: a grouped
- * convolution's kernel and bias cut per group, a large depthwise kernel cut into tiles.
+ * convolution's kernel and bias cut per group, a large depthwise kernel read for the zoo's
+ * depthwise kernel (`zooKernel`) or cut into tiles (`tiles`).
  */
 export function prepareLinear(op: LinearOp): { run: (x: tf.Tensor) => tf.Tensor; tiles: number; zooKernel: boolean } {
   const own = <T extends tf.Tensor>(t: T): T => {
