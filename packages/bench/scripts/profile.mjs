@@ -1,7 +1,8 @@
 // `pnpm --filter @zoo/bench run profile <model> [runs]` (with `run`: pnpm has a `profile` command
-// of its own): where the fused path spends its time on wasm, for one zoo model at batch 1, 224x224 (random weights). Prints the plan's statistics, the time
-// of its steps grouped by layer name with block numbers folded (`features.#.block.#`), and the
-// time of each TF.js kernel (tf.profile). Not part of `pnpm bench`; a tool for working on
+// of its own): where the fused path spends its time on wasm, for one zoo model at batch 1,
+// 224x224 (random weights). Prints the plan's statistics, the time of its steps grouped by layer
+// name with block numbers folded (`features.#.block.#`), and the time of each TF.js kernel
+// (tf.profile). Not part of `pnpm bench`; a tool for working on
 // @zoo/fused.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
