@@ -10,14 +10,9 @@ import { getModel } from '@zoo/core-blocks';
 import { compile } from '@zoo/fused';
 import '@zoo/mobile/register';
 import '@zoo/transformers/register';
+import { median, timeEach } from '../scripts/time-each.mjs';
 
 const SIZE = 224;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 window.bench = async ({ threads, models, runs, warmup }) => {
   setWasmPaths('/tfjs-wasm/');
   setThreadsCount(threads);
@@ -52,14 +47,7 @@ window.bench = async ({ threads, models, runs, warmup }) => {
       );
       passes.push(() => session.run({ [session.inputNames[0]]: input }));
     }
-    const times = passes.map(() => []);
-    for (let i = 0; i < warmup + runs; i++) {
-      for (let p = 0; p < passes.length; p++) {
-        const t0 = performance.now();
-        await passes[p]();
-        if (i >= warmup) times[p].push(performance.now() - t0);
-      }
-    }
+    const times = await timeEach(passes, runs, warmup);
     out.models.push({ model: name, fusedMs: median(times[0]), ortWebMs: session ? median(times[1]) : null });
     await session?.release();
     x.dispose();

@@ -4,25 +4,13 @@
 //   node run-one.mjs ort-web|ort-node <model.onnx> <runs> <warmup>
 //   node run-one.mjs rate - <runs> <warmup>            tfjs-backend-wasm's rate on a large product and a 3x3 convolution
 import { readFileSync } from 'node:fs';
+import { timeEach } from './time-each.mjs';
 import { zooEntry } from './zoo.mjs';
 
 const [runtime, target, runsArg, warmupArg] = process.argv.slice(2);
 const runs = Number(runsArg);
 const warmup = Number(warmupArg);
 const SIZE = 224;
-
-async function timeEach(passes) {
-  const times = passes.map(() => []);
-  for (let i = 0; i < warmup + runs; i++) {
-    // Interleaved, so that a change in the machine's load hits every path alike.
-    for (let p = 0; p < passes.length; p++) {
-      const t0 = performance.now();
-      await passes[p]();
-      if (i >= warmup) times[p].push(performance.now() - t0);
-    }
-  }
-  return times;
-}
 
 async function tfjs(name) {
   const tf = await import('@tensorflow/tfjs-core');
@@ -44,7 +32,7 @@ async function tfjs(name) {
   for (let i = 0; i < Math.max(1, warmup); i++) await pass((t) => fused.predict(t))();
   const planHeapBytes = heap();
   const before = tf.memory().numTensors;
-  const [predict, fusedTimes] = await timeEach([pass((t) => model.predict(t)), pass((t) => fused.predict(t))]);
+  const [predict, fusedTimes] = await timeEach([pass((t) => model.predict(t)), pass((t) => fused.predict(t))], runs, warmup);
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new Error(`${name}: ${leaked} tensors leaked`);
   // The multiply-accumulates of one pass at this size (convolutions, dense layers and attention products).
@@ -67,7 +55,7 @@ async function rate() {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');
-  const { median } = await import('./zoo.mjs');
+  const { median } = await import('./time-each.mjs');
   const a = tf.randomUniform([196, 768], -1, 1, 'float32', 1);
   const b = tf.randomUniform([768, 3072], -1, 1, 'float32', 2);
   const x = tf.randomUniform([1, 56, 56, 64], -1, 1, 'float32', 3);
@@ -77,7 +65,7 @@ async function rate() {
     await y.data();
     y.dispose();
   };
-  const [matMul, conv] = await timeEach([once(() => tf.matMul(a, b)), once(() => tf.conv2d(x, k, 1, 'same'))]);
+  const [matMul, conv] = await timeEach([once(() => tf.matMul(a, b)), once(() => tf.conv2d(x, k, 1, 'same'))], runs, warmup);
   // MACs: rows x inner x columns; output pixels x output channels x (input channels x kernel taps), 'same' padding.
   const matMulMacs = a.shape[0] * a.shape[1] * b.shape[1];
   const convMacs = x.shape[1] * x.shape[2] * k.shape[3] * k.shape[2] * k.shape[0] * k.shape[1];
@@ -95,7 +83,7 @@ async function ort(kind, file) {
       graphOptimizationLevel: 'all',
     });
     const x = new ortWeb.Tensor('float32', input, [1, 3, SIZE, SIZE]);
-    const [times] = await timeEach([() => session.run({ [session.inputNames[0]]: x })]);
+    const [times] = await timeEach([() => session.run({ [session.inputNames[0]]: x })], runs, warmup);
     return { times };
   }
   const ortNode = await import('onnxruntime-node');
@@ -107,7 +95,7 @@ async function ort(kind, file) {
     graphOptimizationLevel: 'all',
   });
   const x = new ortNode.Tensor('float32', input, [1, 3, SIZE, SIZE]);
-  const [times] = await timeEach([() => session.run({ [session.inputNames[0]]: x })]);
+  const [times] = await timeEach([() => session.run({ [session.inputNames[0]]: x })], runs, warmup);
   return { times };
 }
 

@@ -1,7 +1,6 @@
 // What the bench scripts share: finding a model of the zoo's family packages by name, and the
 // median of a list of times.
 import { getModel } from '@zoo/core-blocks/family';
-import { quantile } from '@zoo/profiler';
 import { discoverFamilies } from '@zoo/profiler/node';
 
 /** The catalog entry of a zoo model, through the front door (a typo gets the nearest names). */
@@ -11,9 +10,4 @@ export async function zooEntry(name) {
   return getModel(name);
 }
 
-/** The middle value (the mean of the two middle values for an even count). */
-export const median = (xs) =>
-  quantile(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  );
+export { median } from './time-each.mjs';
